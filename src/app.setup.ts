@@ -1,0 +1,57 @@
+import helmet from '@fastify/helmet';
+import { VersioningType } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { StrictValidationPipe } from './common/http/strict-validation.pipe.js';
+import { requestIdFor } from './common/http/request-id.js';
+import { buildOpenApiDocument } from './common/openapi/openapi-document.js';
+import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
+import type { AppConfig } from './config/app-config.js';
+
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+export function createHttpAdapter(config: AppConfig, logger: Logger): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  });
+}
+
+/** Everything about the HTTP surface, shared by main.ts, the e2e tests and the OpenAPI script. */
+export async function setupApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
+  app.enableVersioning({ type: VersioningType.URI });
+  app.useGlobalPipes(new StrictValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After', 'Idempotent-Replayed'] });
+  await app.register(helmet, {
+    // Swagger UI loads its own scripts and styles from /docs; everything else is JSON.
+    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'validator.swagger.io'] } },
+  });
+
+  const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: without this fastify would also accept text/plain bodies.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('X-Request-Id', request.id);
+    if (request.url.startsWith('/api')) reply.header('Cache-Control', 'no-store');
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    request.log.info({ method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    done();
+  });
+
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs/openapi.json',
+    yamlDocumentUrl: 'docs/openapi.yaml',
+    swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
+    customSiteTitle: 'tasknest API',
+  });
+}

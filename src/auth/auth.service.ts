@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
+import { ApiProblem } from '../common/problem/api-problem.js';
+import { AppConfig } from '../config/app-config.js';
+import { UserDto } from '../users/dto/user.dto.js';
+import { PasswordHasher } from '../users/password-hasher.service.js';
+import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import type { ClientInfo } from './client-info.decorator.js';
+import type { AuthResponseDto } from './dto/auth-response.dto.js';
+import type { LoginDto } from './dto/login.dto.js';
+import type { RegisterDto } from './dto/register.dto.js';
+import { SessionDto } from './dto/session.dto.js';
+import type { Session } from './session.entity.js';
+import { SessionsService } from './sessions.service.js';
+import type { RefreshCaller } from './token-claims.js';
+import { TokenService } from './token.service.js';
+
+const INVALID_CREDENTIALS = 'The email or password is not correct.';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
+    private readonly tokens: TokenService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async register(input: RegisterDto, client: ClientInfo): Promise<AuthResponseDto> {
+    const { user, session } = await this.dataSource.transaction(async (manager) => {
+      const user = await this.users.create({ email: input.email, password: input.password, name: input.name ?? null }, manager);
+      return { user, session: await this.sessions.create(user.id, client, manager) };
+    });
+    return this.authResponse(user, session);
+  }
+
+  /** One generic 401 for an unknown email and a wrong password, after the same bcrypt work. */
+  async login(input: LoginDto, client: ClientInfo): Promise<AuthResponseDto> {
+    const user = await this.users.findByEmail(input.email);
+    const valid = user ? await this.hasher.verify(input.password, user.passwordHash) : await this.hasher.verifyAgainstDummy(input.password);
+    if (!user || !valid) throw ApiProblem.unauthorized(INVALID_CREDENTIALS);
+    if (this.config.mail.requireVerifiedEmail && !user.emailVerified) {
+      throw ApiProblem.forbidden('email-not-verified', 'Confirm your email address with the link we sent before logging in.');
+    }
+    return this.authResponse(user, await this.sessions.create(user.id, client));
+  }
+
+  async refresh(caller: RefreshCaller, client: ClientInfo): Promise<AuthResponseDto> {
+    const { session } = await this.sessions.rotate(caller, client);
+    const user = await this.users.findById(session.userId);
+    if (!user) throw ApiProblem.unauthorized('The refresh token is no longer valid.');
+    return this.authResponse(user, session);
+  }
+
+  async logout(caller: AuthenticatedUser): Promise<void> {
+    await this.sessions.revoke(caller.userId, caller.sessionId, 'logout');
+  }
+
+  async logoutAll(caller: AuthenticatedUser): Promise<void> {
+    await this.sessions.revokeAll(caller.userId, 'logout_all');
+  }
+
+  async listSessions(caller: AuthenticatedUser): Promise<SessionDto[]> {
+    const sessions = await this.sessions.listActive(caller.userId);
+    return sessions.map((session) => SessionDto.from(session, caller.sessionId));
+  }
+
+  /** Unknown, malformed, already ended and other users' sessions are all the same 404. */
+  async revokeSession(caller: AuthenticatedUser, sessionId: string): Promise<void> {
+    if (!(await this.sessions.revoke(caller.userId, sessionId, 'revoked_by_user'))) {
+      throw ApiProblem.notFound('No such session.');
+    }
+  }
+
+  private authResponse(user: User, session: Session): AuthResponseDto {
+    return {
+      user: UserDto.from(user),
+      accessToken: this.tokens.mintAccessToken(user.id, session.id),
+      refreshToken: this.tokens.mintRefreshToken(session),
+      tokenType: 'Bearer',
+      expiresIn: this.tokens.accessTtlSeconds,
+      refreshExpiresIn: Math.max(0, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000)),
+    };
+  }
+}

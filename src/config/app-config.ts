@@ -1,0 +1,45 @@
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** false: the socket address is the client; true: trust X-Forwarded-For; a list: trust only those proxies (IPs/CIDRs). */
+export type TrustProxySetting = boolean | string[];
+
+/** The whole validated configuration. Built only by `loadConfig`; injected by class. */
+export class AppConfig {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  /** Null means the embedded PGlite server is started in `dataDir`. */
+  readonly databaseUrl: string | null;
+  readonly databasePoolSize: number;
+  readonly dataDir: string;
+  readonly redisUrl: string | null;
+  readonly jwt: {
+    readonly accessSecret: string;
+    readonly refreshSecret: string;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTtlSeconds: number;
+  };
+  readonly session: {
+    readonly idleTtlSeconds: number;
+    readonly maxAgeSeconds: number;
+    readonly refreshReuseGraceSeconds: number;
+  };
+  readonly bcryptCost: number;
+  readonly corsOrigins: string[];
+  readonly rateLimit: { readonly authPerMinute: number; readonly perMinute: number };
+  readonly trustProxy: TrustProxySetting;
+  readonly logLevel: LogLevel;
+  readonly appUrl: string;
+  readonly mail: {
+    readonly smtpUrl: string | null;
+    readonly from: string;
+    readonly passwordResetTtlSeconds: number;
+    readonly emailVerifyTtlSeconds: number;
+    readonly requireVerifiedEmail: boolean;
+    readonly perAddressPerHour: number;
+  };
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+  }
+}

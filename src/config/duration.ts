@@ -1,0 +1,9 @@
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Parses `900`, `10s`, `15m`, `12h` or `7d` into whole seconds; returns null when it is not one of those. */
+export function parseDurationSeconds(raw: string): number | null {
+  const match = /^(\d+)([smhd]?)$/.exec(raw.trim());
+  if (!match) return null;
+  const seconds = Number(match[1]) * UNIT_SECONDS[match[2] || 's'];
+  return Number.isSafeInteger(seconds) ? seconds : null;
+}

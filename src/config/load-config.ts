@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { AppConfig, type TrustProxySetting } from './app-config.js';
+import { parseDurationSeconds } from './duration.js';
+import { loadOrCreateDevSecrets } from './dev-secrets.js';
+
+export type Environment = Record<string, string | undefined>;
+
+const MIN_SECRET_LENGTH = 32;
+const PLACEHOLDER_SECRET = /change|secret|example|placeholder|todo/i;
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((raw, ctx) => {
+      const seconds = parseDurationSeconds(raw);
+      if (seconds === null) {
+        ctx.addIssue({ code: 'custom', message: `"${raw}" is not a duration (use 900, 10s, 15m, 12h or 7d)` });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+
+const integer = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .refine((raw) => /^\d+$/.test(raw.trim()), 'must be a whole number')
+    .transform((raw) => Number(raw))
+    .pipe(z.number().int().min(min).max(max));
+
+const boolean = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((raw) => raw === 'true' || raw === '1');
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((raw) => (raw ? raw : null))
+  .refine((raw) => raw === null || URL.canParse(raw), 'must be a URL');
+
+function parseTrustProxy(raw: string | undefined): TrustProxySetting {
+  if (raw === undefined || raw.trim() === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+}
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: integer(3000, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: optionalUrl,
+  DATABASE_POOL_SIZE: integer(10, 1, 200),
+  DATA_DIR: z.string().default('./data'),
+  REDIS_URL: optionalUrl,
+  JWT_ACCESS_SECRET: z.string().optional(),
+  JWT_REFRESH_SECRET: z.string().optional(),
+  JWT_ISSUER: z.string().min(1).default('tasknest'),
+  JWT_AUDIENCE: z.string().min(1).default('tasknest-api'),
+  JWT_ACCESS_TTL: duration('15m').pipe(z.number().min(1)),
+  SESSION_IDLE_TTL: duration('7d').pipe(z.number().min(1)),
+  SESSION_MAX_AGE: duration('30d').pipe(z.number().min(1)),
+  REFRESH_REUSE_GRACE: duration('10s'),
+  BCRYPT_COST: integer(12, 4, 15),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((raw) => raw.split(',').map((origin) => origin.trim()).filter(Boolean)),
+  RATE_LIMIT_AUTH_PER_MIN: integer(20, 1, 1_000_000),
+  RATE_LIMIT_PER_MIN: integer(600, 1, 10_000_000),
+  TRUST_PROXY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  APP_URL: z.url().default('http://localhost:3000'),
+  SMTP_URL: optionalUrl,
+  MAIL_FROM: z.string().min(3).default('tasknest <no-reply@tasknest.local>'),
+  PASSWORD_RESET_TTL: duration('30m').pipe(z.number().min(1)),
+  EMAIL_VERIFY_TTL: duration('2d').pipe(z.number().min(1)),
+  REQUIRE_VERIFIED_EMAIL: boolean(false),
+  MAIL_PER_ADDRESS_PER_HOUR: integer(5, 0, 10_000),
+});
+
+export class ConfigError extends Error {}
+
+function secretProblems(name: string, value: string | undefined): string[] {
+  if (!value) return [`${name}: required when NODE_ENV=production`];
+  const problems: string[] = [];
+  if (value.length < MIN_SECRET_LENGTH) problems.push(`${name}: must be at least ${MIN_SECRET_LENGTH} characters`);
+  if (PLACEHOLDER_SECRET.test(value)) problems.push(`${name}: looks like a placeholder, generate a random one`);
+  return problems;
+}
+
+/**
+ * The only reader of the environment. Throws a ConfigError naming every bad variable.
+ * Outside production, missing JWT secrets are generated once and kept in DATA_DIR.
+ */
+export function loadConfig(env: Environment = process.env): AppConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const values = parsed.data;
+  const production = values.NODE_ENV === 'production';
+  if (production) {
+    const problems = [
+      ...secretProblems('JWT_ACCESS_SECRET', values.JWT_ACCESS_SECRET),
+      ...secretProblems('JWT_REFRESH_SECRET', values.JWT_REFRESH_SECRET),
+      ...(values.BCRYPT_COST < 10 ? ['BCRYPT_COST: must be at least 10 when NODE_ENV=production'] : []),
+      ...(values.JWT_ACCESS_SECRET && values.JWT_ACCESS_SECRET === values.JWT_REFRESH_SECRET
+        ? ['JWT_REFRESH_SECRET: must differ from JWT_ACCESS_SECRET']
+        : []),
+    ];
+    if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const generated =
+    values.JWT_ACCESS_SECRET && values.JWT_REFRESH_SECRET ? null : loadOrCreateDevSecrets(values.DATA_DIR);
+
+  return new AppConfig({
+    nodeEnv: values.NODE_ENV,
+    port: values.PORT,
+    host: values.HOST,
+    databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
+    dataDir: values.DATA_DIR,
+    redisUrl: values.REDIS_URL,
+    jwt: {
+      accessSecret: values.JWT_ACCESS_SECRET ?? generated?.accessSecret ?? '',
+      refreshSecret: values.JWT_REFRESH_SECRET ?? generated?.refreshSecret ?? '',
+      issuer: values.JWT_ISSUER,
+      audience: values.JWT_AUDIENCE,
+      accessTtlSeconds: values.JWT_ACCESS_TTL,
+    },
+    session: {
+      idleTtlSeconds: values.SESSION_IDLE_TTL,
+      maxAgeSeconds: values.SESSION_MAX_AGE,
+      refreshReuseGraceSeconds: values.REFRESH_REUSE_GRACE,
+    },
+    bcryptCost: values.BCRYPT_COST,
+    corsOrigins: values.CORS_ORIGINS,
+    rateLimit: { authPerMinute: values.RATE_LIMIT_AUTH_PER_MIN, perMinute: values.RATE_LIMIT_PER_MIN },
+    trustProxy: parseTrustProxy(values.TRUST_PROXY),
+    logLevel: values.LOG_LEVEL,
+    appUrl: values.APP_URL.replace(/\/+$/, ''),
+    mail: {
+      smtpUrl: values.SMTP_URL,
+      from: values.MAIL_FROM,
+      passwordResetTtlSeconds: values.PASSWORD_RESET_TTL,
+      emailVerifyTtlSeconds: values.EMAIL_VERIFY_TTL,
+      requireVerifiedEmail: values.REQUIRE_VERIFIED_EMAIL,
+      perAddressPerHour: values.MAIL_PER_ADDRESS_PER_HOUR,
+    },
+  });
+}

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module.js';
+import { createHttpAdapter, setupApp } from './app.setup.js';
+import { PinoNestLogger, createLogger } from './common/logging/logger.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
+import { startEmbeddedPostgres } from './database/embedded-postgres.js';
+
+async function bootstrap(): Promise<void> {
+  const startedAt = performance.now();
+  const config = loadConfig();
+  const logger = createLogger(config);
+  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir });
+  const database = embedded ? { url: embedded.url, poolSize: 1 } : { url: config.databaseUrl ?? '', poolSize: config.databasePoolSize };
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, database), createHttpAdapter(config, logger), {
+    logger: new PinoNestLogger(logger),
+  });
+  await setupApp(app, config);
+  await app.listen(config.port, config.host);
+  logger.info(
+    { port: config.port, database: embedded ? `embedded PGlite in ${config.dataDir}` : 'DATABASE_URL', startupMs: Math.round(performance.now() - startedAt) },
+    `tasknest listening on http://localhost:${config.port} (Swagger UI at /docs)`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    await app.close();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+bootstrap().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`tasknest failed to start: ${message}\n`);
+  process.exit(1);
+});

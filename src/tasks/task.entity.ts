@@ -1,0 +1,55 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, UpdateDateColumn } from 'typeorm';
+import { User } from '../users/user.entity.js';
+
+export const TASK_PRIORITIES = ['low', 'medium', 'high'] as const;
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
+
+/**
+ * Never loaded by id alone: every query goes through TaskRepository, which requires the owner.
+ * The priority enum is declared low < medium < high, so PostgreSQL sorts it by rank.
+ */
+@Entity({ name: 'tasks' })
+@Index('tasks_owner_created_idx', ['ownerId', 'createdAt', 'id'])
+@Index('tasks_owner_updated_idx', ['ownerId', 'updatedAt', 'id'])
+@Index('tasks_owner_due_idx', ['ownerId', 'dueDate', 'id'])
+@Index('tasks_owner_priority_idx', ['ownerId', 'priority', 'id'])
+@Index('tasks_owner_title_idx', { synchronize: false })
+export class Task {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'owner_id', type: 'uuid' })
+  ownerId: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'owner_id' })
+  owner?: Relation<User>;
+
+  @Column({ type: 'varchar', length: 200 })
+  title: string;
+
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  description: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  completed: boolean;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  @Column({ type: 'enum', enum: TASK_PRIORITIES, enumName: 'task_priority', default: 'medium' })
+  priority: TaskPriority;
+
+  @Column({ name: 'due_date', type: 'timestamptz', nullable: true })
+  dueDate: Date | null;
+
+  /** Bumped by every write; the ETag is derived from it. */
+  @Column({ type: 'integer', default: 1 })
+  version: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

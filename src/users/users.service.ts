@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { SessionsService } from '../auth/sessions.service.js';
+import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
+import { ApiProblem } from '../common/problem/api-problem.js';
+import type { ChangePasswordDto } from './dto/change-password.dto.js';
+import type { DeleteAccountDto } from './dto/delete-account.dto.js';
+import type { UpdateMeDto } from './dto/update-me.dto.js';
+import { UserDto } from './dto/user.dto.js';
+import { PasswordHasher } from './password-hasher.service.js';
+import { User } from './user.entity.js';
+
+const UNIQUE_VIOLATION = '23505';
+
+export interface NewUser {
+  email: string;
+  password: string;
+  name: string | null;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.dataSource.manager.findOneBy(User, { email });
+  }
+
+  async findById(id: string): Promise<User | null> {
+    return this.dataSource.manager.findOneBy(User, { id });
+  }
+
+  /** Inserts the user; a taken email (in any letter case) is a 409. */
+  async create(input: NewUser, manager: EntityManager): Promise<User> {
+    const passwordHash = await this.hasher.hash(input.password);
+    try {
+      return await manager.save(manager.create(User, { email: input.email, name: input.name || null, passwordHash, emailVerified: false }));
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
+        throw ApiProblem.conflict('email-taken', 'An account with this email already exists.');
+      }
+      throw error;
+    }
+  }
+
+  async getMe(caller: AuthenticatedUser): Promise<UserDto> {
+    return UserDto.from(await this.require(caller.userId));
+  }
+
+  async updateMe(caller: AuthenticatedUser, changes: UpdateMeDto): Promise<UserDto> {
+    const user = await this.require(caller.userId);
+    user.name = changes.name || null;
+    return UserDto.from(await this.dataSource.manager.save(user));
+  }
+
+  /** Verifies the current password (403 when wrong) and ends every other session. */
+  async changePassword(caller: AuthenticatedUser, input: ChangePasswordDto): Promise<void> {
+    const user = await this.requireWithPassword(caller.userId, input.currentPassword);
+    const passwordHash = await this.hasher.hash(input.newPassword);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(User, { id: user.id }, { passwordHash });
+      await this.sessions.revokeAll(user.id, 'password_changed', caller.sessionId, manager);
+    });
+  }
+
+  /** Deletes the user; tasks, sessions and tokens go with it (ON DELETE CASCADE, one statement). */
+  async deleteMe(caller: AuthenticatedUser, input: DeleteAccountDto): Promise<void> {
+    const user = await this.requireWithPassword(caller.userId, input.password);
+    await this.dataSource.manager.delete(User, { id: user.id });
+  }
+
+  /** Sets a new password hash and ends every session (used by password reset). */
+  async resetPassword(userId: string, newPassword: string, manager: EntityManager): Promise<void> {
+    const passwordHash = await this.hasher.hash(newPassword);
+    await manager.update(User, { id: userId }, { passwordHash });
+    await this.sessions.revokeAll(userId, 'password_reset', null, manager);
+  }
+
+  private async require(userId: string): Promise<User> {
+    const user = await this.findById(userId);
+    // The session check passed a moment ago; the account was deleted in between.
+    if (!user) throw ApiProblem.unauthorized('The account no longer exists.');
+    return user;
+  }
+
+  private async requireWithPassword(userId: string, password: string): Promise<User> {
+    const user = await this.require(userId);
+    if (!(await this.hasher.verify(password, user.passwordHash))) {
+      throw ApiProblem.forbidden('wrong-password', 'The password is not correct.');
+    }
+    return user;
+  }
+}
