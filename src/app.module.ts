@@ -1,10 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module.js';
-import { throttlers } from './auth/throttle.js';
 import { AccessTokenGuard } from './auth/token-guards.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -20,17 +18,12 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(database), retryAttempts: 3, retryDelay: 1000 }),
-        ThrottlerModule.forRoot({ throttlers: throttlers(config) }),
         ScheduleModule.forRoot(),
         HealthModule,
         UsersModule,
         AuthModule,
       ],
-      // Order matters: rate limits are counted before any token is checked.
-      providers: [
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
-        { provide: APP_GUARD, useClass: AccessTokenGuard },
-      ],
+      providers: [{ provide: APP_GUARD, useClass: AccessTokenGuard }],
     };
   }
 }

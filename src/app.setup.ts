@@ -3,6 +3,8 @@ import { VersioningType } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import { RequestLogController } from './common/logging/logger.js';
+import { registerRateLimit } from './common/http/rate-limit.js';
 import { StrictValidationPipe } from './common/http/strict-validation.pipe.js';
 import { requestIdFor } from './common/http/request-id.js';
 import { buildOpenApiDocument } from './common/openapi/openapi-document.js';
@@ -18,7 +20,7 @@ export function createHttpAdapter(config: AppConfig, logger: Logger): FastifyAda
     genReqId: requestIdFor,
     requestIdHeader: false,
     loggerInstance: logger,
-    disableRequestLogging: true,
+    logController: new RequestLogController(),
     return503OnClosing: true,
   });
 }
@@ -35,16 +37,16 @@ export async function setupApp(app: NestFastifyApplication, config: AppConfig): 
     contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'validator.swagger.io'] } },
   });
 
+  const redis = await registerRateLimit(app, config);
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onClose', async () => {
+    redis?.disconnect();
+  });
   // JSON only: without this fastify would also accept text/plain bodies.
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     if (request.url.startsWith('/api')) reply.header('Cache-Control', 'no-store');
-    done();
-  });
-  fastify.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     done();
   });
 

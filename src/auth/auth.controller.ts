@@ -3,6 +3,7 @@ import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOp
 import { Authenticated } from '../common/auth/authenticated.decorator.js';
 import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
 import { CurrentUser } from '../common/auth/current-user.decorator.js';
+import { AuthRateLimit } from '../common/http/rate-limit.js';
 import { Public } from '../common/auth/public.decorator.js';
 import { ApiProblemResponses } from '../common/problem/api-problem-responses.decorator.js';
 import { AuthService } from './auth.service.js';
@@ -12,7 +13,6 @@ import { LoginDto } from './dto/login.dto.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { SessionDto } from './dto/session.dto.js';
-import { AuthRateLimit } from './throttle.js';
 import type { RefreshCaller } from './token-claims.js';
 import { RefreshTokenGuard } from './token-guards.js';
 import { RefreshCallerParam } from './refresh-caller.decorator.js';

@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
 
@@ -58,5 +59,16 @@ export class PinoNestLogger implements LoggerService {
       return;
     }
     this.logger[level]({ context }, String(message));
+  }
+}
+
+/** One line per request, when it completes: method, path (no query), status and duration. */
+export class RequestLogController extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const fields = { method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (error) request.log.error({ ...fields, err: error }, 'request failed');
+    else request.log.info(fields, 'request');
   }
 }

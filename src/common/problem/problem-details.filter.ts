@@ -1,5 +1,4 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { ApiProblem, PROBLEM_TYPE_BASE, type ProblemInit } from './api-problem.js';
@@ -85,9 +84,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown): ProblemInit {
     if (exception instanceof ApiProblem) return exception.problem;
-    if (exception instanceof ThrottlerException) {
-      return { status: 429, ...BY_STATUS[429] };
-    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const known = BY_STATUS[status] ?? BY_STATUS[status >= 500 ? 500 : 400];

@@ -1,0 +1,53 @@
+import rateLimit from '@fastify/rate-limit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import { Redis } from 'ioredis';
+import type { AppConfig } from '../../config/app-config.js';
+import { ApiProblem } from '../problem/api-problem.js';
+
+const WINDOW_MS = 60_000;
+
+interface RateLimitRouteConfig {
+  authRateLimited?: boolean;
+}
+
+/**
+ * register, login and refresh: RATE_LIMIT_AUTH_PER_MIN per client IP, counted per route.
+ * Everything else shares RATE_LIMIT_PER_MIN per client IP.
+ */
+export const AuthRateLimit = () => RouteConfig({ authRateLimited: true } satisfies RateLimitRouteConfig);
+
+const isAuthRoute = (request: FastifyRequest): boolean => (request.routeOptions.config as RateLimitRouteConfig).authRateLimited === true;
+
+/**
+ * @fastify/rate-limit counts in fastify's onRequest hook, before Nest does any work. The client is
+ * `request.ip`: the socket address unless TRUST_PROXY names the proxies to believe. With REDIS_URL
+ * the counters are shared by every instance; if Redis is down the limit is skipped (fail open,
+ * logged) so an outage of the limiter never takes the API down with it.
+ */
+export async function registerRateLimit(app: NestFastifyApplication, config: AppConfig): Promise<Redis | null> {
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1000, commandTimeout: 500, lazyConnect: false })
+    : null;
+  redis?.on('error', () => undefined);
+  await app.register(rateLimit, {
+    global: true,
+    timeWindow: WINDOW_MS,
+    max: (request) => (isAuthRoute(request) ? config.rateLimit.authPerMinute : config.rateLimit.perMinute),
+    keyGenerator: (request) => (isAuthRoute(request) ? `auth:${request.routeOptions.url}:${request.ip}` : `api:${request.ip}`),
+    allowList: (request) => request.url.startsWith('/health/'),
+    redis: redis ?? undefined,
+    nameSpace: 'tasknest:rate-limit:',
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) =>
+      new ApiProblem({
+        status: 429,
+        slug: 'rate-limited',
+        title: 'Too many requests',
+        detail: `Rate limit of ${context.max} requests per minute exceeded; retry in ${Math.ceil(context.ttl / 1000)} s.`,
+        headers: { 'Retry-After': String(Math.max(1, Math.ceil(context.ttl / 1000))) },
+      }),
+  });
+  return redis;
+}
