@@ -1,5 +1,6 @@
 import helmet from '@fastify/helmet';
-import { VersioningType } from '@nestjs/common';
+import { type LoggerService, VersioningType } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
@@ -9,11 +10,13 @@ import { StrictValidationPipe } from './common/http/strict-validation.pipe.js';
 import { requestIdFor } from './common/http/request-id.js';
 import { buildOpenApiDocument } from './common/openapi/openapi-document.js';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
+import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import type { DatabaseConnection } from './database/data-source-options.js';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
-export function createHttpAdapter(config: AppConfig, logger: Logger): FastifyAdapter {
+function createHttpAdapter(config: AppConfig, logger: Logger): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
@@ -25,8 +28,28 @@ export function createHttpAdapter(config: AppConfig, logger: Logger): FastifyAda
   });
 }
 
+export interface CreateAppOptions {
+  logger: Logger;
+  /** Nest's own log lines; false silences them (tests). */
+  nestLogger: LoggerService | false;
+  /** Build the module graph without instantiating providers (no database): for the OpenAPI script. */
+  preview?: boolean;
+}
+
+/** The one way the application is built: main.ts, the e2e tests and the OpenAPI script all call this. */
+export async function createApp(config: AppConfig, database: DatabaseConnection, options: CreateAppOptions): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, database), createHttpAdapter(config, options.logger), {
+    logger: options.nestLogger,
+    // fastify's own JSON parser only: Nest's would add form and text parsers (we answer 415 for those).
+    bodyParser: false,
+    preview: options.preview ?? false,
+  });
+  await setupApp(app, config);
+  return app;
+}
+
 /** Everything about the HTTP surface, shared by main.ts, the e2e tests and the OpenAPI script. */
-export async function setupApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+async function setupApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(new StrictValidationPipe());

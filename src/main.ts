@@ -1,8 +1,5 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from './app.module.js';
-import { createHttpAdapter, setupApp } from './app.setup.js';
+import { createApp } from './app.setup.js';
 import { PinoNestLogger, createLogger } from './common/logging/logger.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
@@ -14,10 +11,7 @@ async function bootstrap(): Promise<void> {
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir });
   const database = embedded ? { url: embedded.url, poolSize: 1 } : { url: config.databaseUrl ?? '', poolSize: config.databasePoolSize };
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, database), createHttpAdapter(config, logger), {
-    logger: new PinoNestLogger(logger),
-  });
-  await setupApp(app, config);
+  const app = await createApp(config, database, { logger, nestLogger: new PinoNestLogger(logger) });
   await app.listen(config.port, config.host);
   logger.info(
     { port: config.port, database: embedded ? `embedded PGlite in ${config.dataDir}` : 'DATABASE_URL', startupMs: Math.round(performance.now() - startedAt) },

@@ -2,12 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
-import { AppModule } from '../../src/app.module.js';
-import { createHttpAdapter, setupApp } from '../../src/app.setup.js';
+import { createApp } from '../../src/app.setup.js';
 import { createLogger } from '../../src/common/logging/logger.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { type Environment, loadConfig } from '../../src/config/load-config.js';
@@ -50,12 +48,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
     DATABASE_URL: database.url,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, { url: database.url, poolSize: database.poolSize }),
-    createHttpAdapter(config, createLogger(config)),
-    { logger: false },
-  );
-  await setupApp(app, config);
+  const app = await createApp(config, { url: database.url, poolSize: database.poolSize }, { logger: createLogger(config), nestLogger: false });
   if (options.listen) await app.listen(0, '127.0.0.1');
   else await app.init();
   await app.getHttpAdapter().getInstance().ready();

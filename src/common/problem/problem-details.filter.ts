@@ -29,11 +29,13 @@ const BY_STATUS: Record<number, StatusProblem> = {
 /** Errors raised by fastify itself (body parsing, limits) carry a status code and an FST_ code. */
 interface FrameworkError {
   statusCode: number;
-  code?: string;
+  code: string;
 }
 
 function isFrameworkError(error: unknown): error is FrameworkError {
-  return typeof error === 'object' && error !== null && typeof (error as { statusCode?: unknown }).statusCode === 'number';
+  if (typeof error !== 'object' || error === null) return false;
+  const candidate = error as { statusCode?: unknown; code?: unknown };
+  return typeof candidate.statusCode === 'number' && typeof candidate.code === 'string' && candidate.code.startsWith('FST_');
 }
 
 const DATABASE_UNAVAILABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|timeout|terminat|Connection|not queryable|the database system is/i;
@@ -82,15 +84,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     reply.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
   }
 
-  private toProblem(exception: unknown): ProblemInit {
-    if (exception instanceof ApiProblem) return exception.problem;
+  private toProblem(thrown: unknown): ProblemInit {
+    if (thrown instanceof ApiProblem) return thrown.problem;
+    // Nest wraps fastify's body-parsing errors in an HttpException; the original says what happened.
+    const exception = thrown instanceof HttpException && isFrameworkError(thrown.cause) ? thrown.cause : thrown;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const known = BY_STATUS[status] ?? BY_STATUS[status >= 500 ? 500 : 400];
       return { status, slug: known.slug, title: known.title, detail: status >= 500 ? known.detail : this.clientDetail(exception, known) };
     }
     if (isFrameworkError(exception) && exception.statusCode >= 400 && exception.statusCode < 500) {
-      if (exception.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || exception instanceof SyntaxError) {
+      if (exception.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
         return { status: 400, slug: 'malformed-json', title: 'Malformed JSON', detail: 'The request body is not valid JSON.' };
       }
       if (exception.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
