@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './load-config.js';
+
+const STRONG_A = 'k3Jx9vQz2LmN8pRt5WyB7cHd4FgS6aUe';
+const STRONG_B = 'Zp4Qw8Er2Ty6Ui9Op3As7Df5Gh1Jk0Lx';
+
+describe('loadConfig', () => {
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tasknest-config-'));
+  });
+
+  afterEach(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeNull();
+    expect(config.jwt.accessTtlSeconds).toBe(900);
+    expect(config.session).toEqual({ idleTtlSeconds: 7 * 86400, maxAgeSeconds: 30 * 86400, refreshReuseGraceSeconds: 10 });
+    expect(config.bcryptCost).toBe(12);
+    expect(config.rateLimit).toEqual({ authPerMinute: 20, perMinute: 600 });
+    expect(config.trustProxy).toBe(false);
+    expect(config.appUrl).toBe('http://localhost:3000');
+    expect(config.mail.passwordResetTtlSeconds).toBe(1800);
+    expect(config.mail.emailVerifyTtlSeconds).toBe(2 * 86400);
+    expect(config.mail.requireVerifiedEmail).toBe(false);
+    expect(config.mail.perAddressPerHour).toBe(5);
+  });
+
+  it('generates development JWT secrets once and keeps them in DATA_DIR', () => {
+    const first = loadConfig({ DATA_DIR: dataDir });
+    const second = loadConfig({ DATA_DIR: dataDir });
+    expect(first.jwt.accessSecret).toHaveLength(64);
+    expect(first.jwt.accessSecret).not.toBe(first.jwt.refreshSecret);
+    expect(second.jwt).toEqual(first.jwt);
+    expect(readFileSync(join(dataDir, 'jwt-secrets.json'), 'utf8')).toContain(first.jwt.accessSecret);
+  });
+
+  it('reads durations with units and a zero grace', () => {
+    const config = loadConfig({ DATA_DIR: dataDir, JWT_ACCESS_TTL: '5m', SESSION_IDLE_TTL: '900', REFRESH_REUSE_GRACE: '0' });
+    expect(config.jwt.accessTtlSeconds).toBe(300);
+    expect(config.session.idleTtlSeconds).toBe(900);
+    expect(config.session.refreshReuseGraceSeconds).toBe(0);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['JWT_ACCESS_TTL', '15 minutes'],
+    ['SESSION_MAX_AGE', '0'],
+    ['BCRYPT_COST', '3'],
+    ['BCRYPT_COST', '12.5'],
+    ['DATABASE_URL', 'not a url'],
+    ['LOG_LEVEL', 'loud'],
+    ['REQUIRE_VERIFIED_EMAIL', 'yes'],
+    ['NODE_ENV', 'staging'],
+  ])('refuses %s=%p with a message naming the variable', (name, value) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(() => loadConfig({ DATA_DIR: dataDir, PORT: 'x', BCRYPT_COST: 'y' })).toThrow(/PORT:[\s\S]*BCRYPT_COST:/);
+  });
+
+  describe('in production', () => {
+    const production = { NODE_ENV: 'production', JWT_ACCESS_SECRET: STRONG_A, JWT_REFRESH_SECRET: STRONG_B };
+
+    it('starts with strong, distinct secrets and cost >= 10', () => {
+      expect(loadConfig({ ...production, DATA_DIR: dataDir }).bcryptCost).toBe(12);
+    });
+
+    it('refuses missing secrets instead of generating them', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).toThrow(/JWT_ACCESS_SECRET: required[\s\S]*JWT_REFRESH_SECRET: required/);
+    });
+
+    it('refuses short or placeholder secrets', () => {
+      expect(() => loadConfig({ ...production, DATA_DIR: dataDir, JWT_ACCESS_SECRET: 'short' })).toThrow(/JWT_ACCESS_SECRET: must be at least 32/);
+      expect(() => loadConfig({ ...production, DATA_DIR: dataDir, JWT_REFRESH_SECRET: 'change-me-change-me-change-me-change-me' })).toThrow(
+        /JWT_REFRESH_SECRET: looks like a placeholder/,
+      );
+    });
+
+    it('refuses the same secret for both keys', () => {
+      expect(() => loadConfig({ ...production, DATA_DIR: dataDir, JWT_REFRESH_SECRET: STRONG_A })).toThrow(/must differ/);
+    });
+
+    it('refuses BCRYPT_COST below 10', () => {
+      expect(() => loadConfig({ ...production, DATA_DIR: dataDir, BCRYPT_COST: '9' })).toThrow(ConfigError);
+    });
+  });
+
+  it('parses TRUST_PROXY', () => {
+    expect(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+  });
+});

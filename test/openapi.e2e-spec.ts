@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { bearer, login, registerUser, type RegisteredUser } from './support/factories.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+interface Operation {
+  operationId?: string;
+  security?: Record<string, string[]>[];
+  responses: Record<string, unknown>;
+}
+
+type Paths = Record<string, Record<string, Operation>>;
+
+const ACCESS_TOKEN_MISSING = 'A valid access token is required.';
+
+describe('the OpenAPI document', () => {
+  let t: TestApp;
+  let user: RegisteredUser;
+  let paths: Paths;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    user = await registerUser(t);
+    paths = (await t.http().get('/docs/openapi.json')).body.paths as Paths;
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const operations = () =>
+    Object.entries(paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+
+  const concrete = (path: string) => path.replace('{userId}', user.id).replace(/\{[^}]+\}/g, randomUUID());
+
+  it('is the committed openapi/openapi.json (regenerate with npm run openapi)', async () => {
+    const served = (await t.http().get('/docs/openapi.json')).body;
+    const committed = JSON.parse(readFileSync('openapi/openapi.json', 'utf8'));
+    expect(served).toEqual(committed);
+  });
+
+  it('gives every operation a unique operationId and a success response', () => {
+    const ids = operations().map(({ operation }) => operation.operationId);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]*_[a-z][A-Za-z]*$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { operation } of operations()) {
+      expect(Object.keys(operation.responses).some((status) => /^2\d\d$/.test(status))).toBe(true);
+    }
+  });
+
+  it('documents problem+json for every error response', () => {
+    for (const { operation } of operations()) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) >= 400) expect(Object.keys((response as { content?: object }).content ?? {})).toEqual(['application/problem+json']);
+      }
+    }
+  });
+
+  it('marks exactly the operations the guard protects as needing a bearer token', async () => {
+    for (const { path, method, operation } of operations()) {
+      const url = concrete(path);
+      const anonymous = await t.http()[method as 'get'](url);
+      const documentedAsProtected = (operation.security ?? []).some((requirement) => 'accessToken' in requirement);
+      if (documentedAsProtected) {
+        expect({ operation: operation.operationId, status: anonymous.status }).toEqual({ operation: operation.operationId, status: 401 });
+        expect(operation.responses['401']).toBeDefined();
+        // A fresh session each time: some operations (logout) end the one they are called with.
+        const { accessToken } = await login(t, user);
+        const authenticated = await t.http()[method as 'get'](url).set(bearer(accessToken));
+        expect({ operation: operation.operationId, unauthorized: authenticated.status === 401 }).toEqual({ operation: operation.operationId, unauthorized: false });
+      } else {
+        expect({ operation: operation.operationId, detail: anonymous.body.detail }).not.toEqual({ operation: operation.operationId, detail: ACCESS_TOKEN_MISSING });
+      }
+    }
+  });
+});
