@@ -17,8 +17,26 @@ const REDACT = [
   '*.passwordHash',
 ];
 
+/** pino-pretty is a devDependency: readable lines for a person at a terminal, JSON everywhere else. */
+function prettyTransportAvailable(config: AppConfig): boolean {
+  if (config.nodeEnv === 'production' || !process.stdout.isTTY) return false;
+  try {
+    import.meta.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function createLogger(config: AppConfig): Logger {
-  return pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'tasknest' } });
+  return pino({
+    level: config.logLevel,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    base: { service: 'tasknest' },
+    transport: prettyTransportAvailable(config)
+      ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' } }
+      : undefined,
+  });
 }
 
 /** Routes Nest's own log lines (bootstrap, filter) into the same JSON stream as fastify's. */
