@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { eventually } from './support/eventually.js';
 import { bearer, expectProblem, GOOD_PASSWORD, login, registerUser, uniqueEmail } from './support/factories.js';
 import { SmtpSink, tokenFromMail } from './support/smtp-sink.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+
+// jest ignores testTimeout inside `projects`; starting apps on a busy 2-core machine can take more than the default 5 s.
+jest.setTimeout(30_000);
 
 const NEW_PASSWORD = 'velvet-harbour-compass-17';
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -252,7 +255,7 @@ describe('account recovery and verified email, over real SMTP', () => {
     });
 
     it('takes about as long for an unknown address as for a known one', async () => {
-      const users = await Promise.all(Array.from({ length: 12 }, () => registerUser(t)));
+      const users = await Promise.all(Array.from({ length: 8 }, () => registerUser(t)));
       const time = async (email: string) => {
         const started = performance.now();
         await t.http().post('/api/v1/auth/password/forgot').send({ email }).expect(202);
@@ -265,8 +268,10 @@ describe('account recovery and verified email, over real SMTP', () => {
         unknownTimes.push(await time(uniqueEmail('ghost')));
       }
       const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-      // Loose on purpose (a shared 2-core machine): the same order of magnitude, no bcrypt-sized gap.
-      expect(Math.abs(median(knownTimes) - median(unknownTimes))).toBeLessThan(Math.max(25, median(unknownTimes)));
+      // Every answer waits for the same floor (50 ms), which hides the few ms the extra writes cost.
+      expect(Math.min(...knownTimes, ...unknownTimes)).toBeGreaterThanOrEqual(49);
+      // Loose on purpose: a shared 2-core machine is noisy.
+      expect(Math.abs(median(knownTimes) - median(unknownTimes))).toBeLessThan(25);
     });
   });
 
