@@ -39,6 +39,8 @@ describe('account recovery and verified email, over real SMTP', () => {
 
       expect(mail.to).toEqual([user.email]);
       expect(mail.from).toContain('no-reply@tasknest.local');
+      const [{ id }] = await t.sql<{ id: string }>('SELECT id FROM mail_outbox WHERE recipient = $1', [user.email]);
+      expect(mail.messageId).toBe(`<${id}@tasknest.local>`);
       expect(mail.subject).toBe('Confirm your email address for tasknest');
       expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
       const token = tokenFromMail(mail, 'verify-email');

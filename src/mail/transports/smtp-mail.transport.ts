@@ -33,6 +33,11 @@ export class SmtpMailTransport extends MailTransport {
   }
 }
 
+/** The domain of MAIL_FROM's address, for Message-IDs that match the sender. */
+function senderDomain(from: string): string {
+  return /@([^\s<>@]+)>?\s*$/.exec(from)?.[1] ?? 'tasknest.local';
+}
+
 export function toMessage(mail: QueuedMail, from: string): SendMailOptions {
   return {
     from,
@@ -40,7 +45,7 @@ export function toMessage(mail: QueuedMail, from: string): SendMailOptions {
     subject: mail.subject,
     text: mail.text,
     html: mail.html,
-    messageId: `<${mail.id}@tasknest.outbox>`,
+    messageId: `<${mail.id}@${senderDomain(from)}>`,
     // Keeps vacation responders and the like from answering a machine.
     headers: { 'Auto-Submitted': 'auto-generated' },
   };
