@@ -8,6 +8,7 @@ import { UserDto } from '../users/dto/user.dto.js';
 import { PasswordHasher } from '../users/password-hasher.service.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
+import { AccountRecoveryService } from './account-recovery.service.js';
 import type { ClientInfo } from './client-info.decorator.js';
 import type { AuthResponseDto } from './dto/auth-response.dto.js';
 import type { LoginDto } from './dto/login.dto.js';
@@ -29,11 +30,13 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
     private readonly config: AppConfig,
+    private readonly recovery: AccountRecoveryService,
   ) {}
 
   async register(input: RegisterDto, client: ClientInfo): Promise<AuthResponseDto> {
     const { user, session } = await this.dataSource.transaction(async (manager) => {
       const user = await this.users.create({ email: input.email, password: input.password, name: input.name ?? null }, manager);
+      await this.recovery.queueVerificationMail(manager, user);
       return { user, session: await this.sessions.create(user.id, client, manager) };
     });
     return this.authResponse(user, session);

@@ -37,6 +37,8 @@ export class AppConfig {
     readonly emailVerifyTtlSeconds: number;
     readonly requireVerifiedEmail: boolean;
     readonly perAddressPerHour: number;
+    /** How often the outbox sender looks for due mail when nothing woke it. */
+    readonly pollIntervalMs: number;
   };
 
   constructor(values: AppConfig) {

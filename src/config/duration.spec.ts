@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseDurationSeconds } from './duration.js';
+import { parseDurationMilliseconds, parseDurationSeconds } from './duration.js';
 
 describe('parseDurationSeconds', () => {
   it.each([
@@ -14,7 +14,23 @@ describe('parseDurationSeconds', () => {
     expect(parseDurationSeconds(raw)).toBe(seconds);
   });
 
-  it.each([['15 m'], ['1.5h'], ['-5'], ['10w'], ['abc'], [''], ['9'.repeat(20) + 'd']])('rejects %p', (raw) => {
+  it.each([['15 m'], ['1.5h'], ['-5'], ['10w'], ['abc'], [''], ['250ms'], ['9'.repeat(20) + 'd']])('rejects %p', (raw) => {
     expect(parseDurationSeconds(raw)).toBeNull();
+  });
+});
+
+describe('parseDurationMilliseconds', () => {
+  it.each([
+    ['2', 2000],
+    ['250ms', 250],
+    ['2s', 2000],
+    ['1m', 60000],
+  ])('reads %s as %i ms', (raw, milliseconds) => {
+    expect(parseDurationMilliseconds(raw)).toBe(milliseconds);
+  });
+
+  it('refuses what is not a duration', () => {
+    expect(parseDurationMilliseconds('2 s')).toBeNull();
+    expect(parseDurationMilliseconds('-1s')).toBeNull();
   });
 });

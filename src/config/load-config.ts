@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppConfig, type TrustProxySetting } from './app-config.js';
-import { parseDurationSeconds } from './duration.js';
+import { parseDurationMilliseconds, parseDurationSeconds } from './duration.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
 
 export type Environment = Record<string, string | undefined>;
@@ -19,6 +19,19 @@ const duration = (fallback: string) =>
         return z.NEVER;
       }
       return seconds;
+    });
+
+const durationMs = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((raw, ctx) => {
+      const milliseconds = parseDurationMilliseconds(raw);
+      if (milliseconds === null) {
+        ctx.addIssue({ code: 'custom', message: `"${raw}" is not a duration (use 2, 250ms, 2s or 1m)` });
+        return z.NEVER;
+      }
+      return milliseconds;
     });
 
 const integer = (fallback: number, min: number, max: number) =>
@@ -80,6 +93,7 @@ const environmentSchema = z.object({
   EMAIL_VERIFY_TTL: duration('2d').pipe(z.number().min(1)),
   REQUIRE_VERIFIED_EMAIL: boolean(false),
   MAIL_PER_ADDRESS_PER_HOUR: integer(5, 0, 10_000),
+  MAIL_POLL_INTERVAL: durationMs('2s').pipe(z.number().min(10).max(3_600_000)),
 });
 
 export class ConfigError extends Error {}
@@ -151,6 +165,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
       emailVerifyTtlSeconds: values.EMAIL_VERIFY_TTL,
       requireVerifiedEmail: values.REQUIRE_VERIFIED_EMAIL,
       perAddressPerHour: values.MAIL_PER_ADDRESS_PER_HOUR,
+      pollIntervalMs: values.MAIL_POLL_INTERVAL,
     },
   });
 }
