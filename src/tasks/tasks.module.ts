@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { SeedTasksController } from './seed-tasks.controller.js';
+import { TaskRepository } from './task.repository.js';
+import { TasksController } from './tasks.controller.js';
+import { TasksService } from './tasks.service.js';
+
+@Module({
+  controllers: [TasksController, SeedTasksController],
+  providers: [TasksService, TaskRepository],
+})
+export class TasksModule {}
