@@ -428,4 +428,28 @@ describe('tasks: OpenAPI document', () => {
     expect(new Set([...v1, ...seed].map((operation) => operation.operationId)).size).toBe(14);
     expect([...v1, ...seed].every((operation) => Array.isArray(operation.security) && operation.security.length > 0)).toBe(true);
   });
+
+  it('documents the conditional and idempotency headers, and the statuses they lead to', async () => {
+    const response = await t.http().get('/docs/openapi.json');
+    type Operation = { parameters?: { in: string; name: string }[]; responses: Record<string, { headers?: Record<string, unknown> }> };
+    const paths = response.body.paths as Record<string, Record<string, Operation>>;
+    const headers = (operation: Operation) => (operation.parameters ?? []).filter((parameter) => parameter.in === 'header').map((parameter) => parameter.name);
+
+    for (const base of ['/api/v1/tasks', '/api/{userId}/tasks']) {
+      const create = paths[base].post;
+      expect(headers(create)).toEqual(['Idempotency-Key']);
+      expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '409', '422']));
+      expect(Object.keys(create.responses['201'].headers ?? {}).sort()).toEqual(['ETag', 'Idempotent-Replayed', 'Location']);
+
+      const read = paths[`${base}/{id}`].get;
+      expect(headers(read)).toEqual(['If-None-Match']);
+      expect(Object.keys(read.responses)).toEqual(expect.arrayContaining(['200', '304', '404']));
+      expect(Object.keys(read.responses['200'].headers ?? {})).toEqual(['ETag']);
+
+      for (const write of [paths[`${base}/{id}`].put, paths[`${base}/{id}`].patch, paths[`${base}/{id}`].delete, paths[`${base}/{id}/complete`].patch]) {
+        expect(headers(write)).toEqual(['If-Match']);
+        expect(Object.keys(write.responses)).toEqual(expect.arrayContaining(['404', '412']));
+      }
+    }
+  });
 });

@@ -1,18 +1,32 @@
 import { TaskDto } from './dto/task.dto.js';
+import type { StoredResponse } from './idempotency-keys.service.js';
+import { FIRST_VERSION, taskEtag } from './task-etag.js';
 import type { Task } from './task.entity.js';
 
-/** One task as a response: the body plus what TaskResponseInterceptor writes into headers. */
+interface Creation {
+  status: number;
+  location: string | null;
+  replayed: boolean;
+}
+
+/** One task as a response: the body plus what TaskResponseInterceptor writes into the status and headers. */
 export class TaskRepresentation {
   constructor(
     readonly body: TaskDto,
-    readonly location: string | null = null,
+    readonly etag: string,
+    readonly creation: Creation | null = null,
   ) {}
 
   static of(task: Task): TaskRepresentation {
-    return new TaskRepresentation(TaskDto.from(task));
+    return new TaskRepresentation(TaskDto.from(task), taskEtag(task.id, task.version));
   }
 
-  static created(task: Task, collectionPath: string): TaskRepresentation {
-    return new TaskRepresentation(TaskDto.from(task), `${collectionPath}/${task.id}`);
+  /** A creation response, first sent or replayed: it shows the task as created, at its first version. */
+  static created(response: StoredResponse<TaskDto>, replayed: boolean): TaskRepresentation {
+    return new TaskRepresentation(TaskDto.copy(response.body), taskEtag(response.body.id, FIRST_VERSION), {
+      status: response.status,
+      location: response.location,
+      replayed,
+    });
   }
 }

@@ -29,6 +29,12 @@ export class TaskDto {
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
 
+  /** The same task with its keys in the usual order: jsonb storage (idempotent replays) reorders them. */
+  static copy(dto: TaskDto): TaskDto {
+    const { id, title, description, completed, completedAt, priority, dueDate, createdAt, updatedAt } = dto;
+    return { id, title, description, completed, completedAt, priority, dueDate, createdAt, updatedAt };
+  }
+
   static from(task: Task): TaskDto {
     return {
       id: task.id,
