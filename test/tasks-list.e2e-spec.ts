@@ -204,6 +204,14 @@ describe('tasks: list, filter, search, sort, page', () => {
     expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
   });
 
+  it('says first that a repeated parameter must be given once', async () => {
+    const user = await registerUser(t);
+    const response = await list(user, '?limit=5&limit=6');
+
+    expectProblem(response, 400);
+    expect(response.body.errors[0]).toEqual({ field: 'limit', message: 'limit must be given only once' });
+  });
+
   it('never skips or repeats a task when walking pages under a sort key with ties', async () => {
     const user = await registerUser(t);
     const priorities = ['medium', 'medium', 'medium', 'low', 'medium', 'high', 'medium', 'medium'];

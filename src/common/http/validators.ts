@@ -5,7 +5,13 @@ export const OptionalNotNull = () => ValidateIf((_object: object, value: unknown
 
 /** fastify turns `?a=1&a=2` into an array; every query parameter is meant to be given once. */
 export const NotRepeated = (options?: ValidationOptions) =>
-  ValidateBy({ name: 'notRepeated', validator: { validate: (value) => !Array.isArray(value), defaultMessage: (args) => `${args?.property ?? 'value'} must be given only once` } }, options);
+  ValidateBy(
+    {
+      name: 'notRepeated',
+      validator: { validate: (value) => !Array.isArray(value), defaultMessage: (args) => `${args?.property ?? 'value'} must be given only once` },
+    },
+    options,
+  );
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/i;
 const MAX_UTC = Date.parse('9999-12-31T23:59:59.999Z');
@@ -34,6 +40,9 @@ export function isDateTime(value: unknown): value is string {
 
 export const IsDateTime = (options?: ValidationOptions) =>
   ValidateBy(
-    { name: 'isDateTime', validator: { validate: isDateTime, defaultMessage: (args) => `${args?.property ?? 'value'} must be an ISO 8601 date-time such as 2026-11-28T10:00:00Z` } },
+    {
+      name: 'isDateTime',
+      validator: { validate: isDateTime, defaultMessage: (args) => `${args?.property ?? 'value'} must be an ISO 8601 date-time such as 2026-11-28T10:00:00Z` },
+    },
     options,
   );

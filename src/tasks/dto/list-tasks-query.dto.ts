@@ -12,26 +12,26 @@ const toBoolean = () => Transform(({ value }: { value: unknown }) => (value === 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-/** GET /tasks: any other parameter, a repeated one or a value out of range is a 400. */
+/** GET /tasks: any other parameter, a repeated one or a value out of range is a 400. NotRepeated comes last so its message is listed first. */
 export class ListTasksQueryDto {
   @ApiPropertyOptional({ type: Boolean, description: 'Only completed (`true`) or only open (`false`) tasks.' })
-  @NotRepeated()
   @toBoolean()
   @IsOptional()
   @IsBoolean({ message: 'completed must be true or false' })
+  @NotRepeated()
   completed?: boolean;
 
   @ApiPropertyOptional({ enum: TASK_PRIORITIES, enumName: 'TaskPriority' })
-  @NotRepeated()
   @IsOptional()
   @IsIn(TASK_PRIORITIES)
+  @NotRepeated()
   priority?: TaskPriority;
 
   @ApiPropertyOptional({ maxLength: 200, description: 'Case-insensitive substring of the title or the description; `%` and `_` match themselves.' })
-  @NotRepeated()
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @NotRepeated()
   q?: string;
 
   @ApiPropertyOptional({
@@ -39,23 +39,23 @@ export class ListTasksQueryDto {
     default: '-createdAt',
     description: '`-` for descending. Ties are broken by id. `priority` ranks low < medium < high; `title` ignores case; tasks without a dueDate come last both ways.',
   })
-  @NotRepeated()
   @IsIn(TASK_SORTS)
+  @NotRepeated()
   sort: TaskSort = '-createdAt';
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: 1, description: 'A page past the end is empty.' })
-  @NotRepeated()
   @toInteger()
   @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
+  @NotRepeated()
   page: number = 1;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @NotRepeated()
   @toInteger()
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_SIZE)
+  @NotRepeated()
   limit: number = DEFAULT_PAGE_SIZE;
 }
