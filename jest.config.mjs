@@ -21,6 +21,8 @@ const common = {
 };
 
 export default {
+  // Jest reads testTimeout only from the top level; inside a project entry it is ignored.
+  testTimeout: 30000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

@@ -8,6 +8,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { buildDataSourceOptions, type DatabaseConnection } from './database/data-source-options.js';
 import { HealthModule } from './health/health.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -22,6 +23,7 @@ export class AppModule {
         HealthModule,
         UsersModule,
         AuthModule,
+        TasksModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AccessTokenGuard }],
     };

@@ -1,0 +1,113 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
+import type { IfMatch } from '../common/http/entity-tags.js';
+import type { CompleteTaskDto } from './dto/complete-task.dto.js';
+import type { CreateTaskDto } from './dto/create-task.dto.js';
+import type { ListTasksQueryDto } from './dto/list-tasks-query.dto.js';
+import { TaskPageDto } from './dto/task-page.dto.js';
+import { TaskDto } from './dto/task.dto.js';
+import type { UpdateTaskDto } from './dto/update-task.dto.js';
+import { IdempotencyKeysService, type StoredResponse } from './idempotency-keys.service.js';
+import { versionsIn } from './task-etag.js';
+import { taskChanged, taskNotFound } from './task-problems.js';
+import { TaskRepresentation } from './task-representation.js';
+import { type ExpectedVersions, type MissedWrite, type NewTask, type TaskChanges, TaskRepository } from './task.repository.js';
+
+const toDate = (value: string | null): Date | null => (value === null ? null : new Date(value));
+
+/** A full task from a POST or PUT body: what is left out takes its default. */
+function newTaskFrom(body: CreateTaskDto): NewTask {
+  return {
+    title: body.title,
+    description: body.description ?? null,
+    priority: body.priority ?? 'medium',
+    dueDate: toDate(body.dueDate ?? null),
+    completed: body.completed ?? false,
+  };
+}
+
+/** Only the fields a PATCH body names. */
+function changesFrom(body: UpdateTaskDto): TaskChanges {
+  const changes: TaskChanges = {};
+  if (body.title !== undefined) changes.title = body.title;
+  if (body.description !== undefined) changes.description = body.description;
+  if (body.priority !== undefined) changes.priority = body.priority;
+  if (body.dueDate !== undefined) changes.dueDate = toDate(body.dueDate);
+  if (body.completed !== undefined) changes.completed = body.completed;
+  return changes;
+}
+
+/** No If-Match, or `*`: any version will do. Otherwise only the versions its tags name for this task. */
+function expectedVersions(id: string, ifMatch: IfMatch): ExpectedVersions {
+  return ifMatch === null || ifMatch === '*' ? null : versionsIn(ifMatch, id);
+}
+
+function problemFor(missed: MissedWrite): Error {
+  return missed.outcome === 'stale' ? taskChanged() : taskNotFound();
+}
+
+/**
+ * The rules for one user's tasks; every call is scoped to the caller by TaskRepository. Every
+ * successful write is a new version (new ETag and updatedAt), even one that sends the values the
+ * task already has.
+ */
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly idempotencyKeys: IdempotencyKeysService,
+  ) {}
+
+  async list(caller: AuthenticatedUser, query: ListTasksQueryDto): Promise<TaskPageDto> {
+    const { tasks, total } = await this.tasks.list(caller.userId, query);
+    return TaskPageDto.from(tasks, total, query.page, query.limit);
+  }
+
+  async get(caller: AuthenticatedUser, id: string): Promise<TaskRepresentation> {
+    const task = await this.tasks.findOne(caller.userId, id);
+    if (!task) throw taskNotFound();
+    return TaskRepresentation.of(task);
+  }
+
+  /**
+   * With an Idempotency-Key the task and the stored response are written in one transaction; the
+   * key's fingerprint is taken from the task as validated, with defaults applied, so bodies that
+   * mean the same task count as the same body.
+   */
+  async create(caller: AuthenticatedUser, body: CreateTaskDto, collectionPath: string, idempotencyKey: string | null): Promise<TaskRepresentation> {
+    const task = newTaskFrom(body);
+    const insert = async (manager?: EntityManager): Promise<StoredResponse<TaskDto>> => {
+      const created = await this.tasks.insert(caller.userId, task, manager);
+      return { status: HttpStatus.CREATED, body: TaskDto.from(created), location: `${collectionPath}/${created.id}` };
+    };
+    if (idempotencyKey === null) return TaskRepresentation.created(await insert(), false);
+    const { response, replayed } = await this.idempotencyKeys.once(caller.userId, idempotencyKey, task, insert);
+    return TaskRepresentation.created(response, replayed);
+  }
+
+  /** PUT: every field is replaced; those left out go back to their defaults. */
+  async replace(caller: AuthenticatedUser, id: string, body: CreateTaskDto, ifMatch: IfMatch): Promise<TaskRepresentation> {
+    return this.write(caller, id, newTaskFrom(body), ifMatch);
+  }
+
+  async update(caller: AuthenticatedUser, id: string, body: UpdateTaskDto, ifMatch: IfMatch): Promise<TaskRepresentation> {
+    return this.write(caller, id, changesFrom(body), ifMatch);
+  }
+
+  /** Toggles `completed`, or sets it when the body says which. */
+  async complete(caller: AuthenticatedUser, id: string, body: CompleteTaskDto, ifMatch: IfMatch): Promise<TaskRepresentation> {
+    return this.write(caller, id, { completed: body.completed ?? 'toggle' }, ifMatch);
+  }
+
+  async remove(caller: AuthenticatedUser, id: string, ifMatch: IfMatch): Promise<void> {
+    const result = await this.tasks.delete(caller.userId, id, expectedVersions(id, ifMatch));
+    if (result.outcome !== 'deleted') throw problemFor(result);
+  }
+
+  private async write(caller: AuthenticatedUser, id: string, changes: TaskChanges, ifMatch: IfMatch): Promise<TaskRepresentation> {
+    const result = await this.tasks.update(caller.userId, id, changes, expectedVersions(id, ifMatch));
+    if (result.outcome !== 'updated') throw problemFor(result);
+    return TaskRepresentation.of(result.task);
+  }
+}
