@@ -57,7 +57,9 @@ async function setupApp(app: NestFastifyApplication, config: AppConfig): Promise
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After', 'Idempotent-Replayed'] });
   await app.register(helmet, {
     // Swagger UI loads its own scripts and styles from /docs; everything else is JSON.
-    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'validator.swagger.io'] } },
+    // No upgrade-insecure-requests: over plain http on anything but localhost (a LAN address, a
+    // container's port) it sends the browser to https for /docs' own files and Swagger UI stays blank.
+    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null } },
   });
 
   const redis = await registerRateLimit(app, config);
@@ -76,7 +78,8 @@ async function setupApp(app: NestFastifyApplication, config: AppConfig): Promise
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
-    swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
+    // validatorUrl: null — no badge that sends the document's URL to validator.swagger.io.
+    swaggerOptions: { persistAuthorization: true, displayRequestDuration: true, validatorUrl: null },
     customSiteTitle: 'tasknest API',
   });
 }

@@ -57,6 +57,23 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('says for every operation whether it needs a token: the bearer scheme, or explicitly none', () => {
+    for (const { operation } of operations()) {
+      const security = JSON.stringify(operation.security);
+      // Either `[]` (public) or `[{"accessToken":[]}]`.
+      expect({ operation: operation.operationId, security }).toEqual({ operation: operation.operationId, security: expect.stringMatching(/^\[(\{"accessToken":\[\]\})?\]$/) });
+    }
+  });
+
+  it('serves Swagger UI under a CSP that works over plain http and without the third-party validator badge', async () => {
+    const page = await t.http().get('/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
+    const init = await t.http().get('/docs/swagger-ui-init.js');
+    expect(init.text).toMatch(/"persistAuthorization": true/);
+    expect(init.text).toMatch(/"validatorUrl": null/);
+  });
+
   it('marks exactly the operations the guard protects as needing a bearer token', async () => {
     for (const { path, method, operation } of operations()) {
       const url = concrete(path);

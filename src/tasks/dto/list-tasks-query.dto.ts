@@ -43,7 +43,7 @@ export class ListTasksQueryDto {
   @NotRepeated()
   sort: TaskSort = '-createdAt';
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: 1, description: 'A page past the end is empty.' })
+  @ApiPropertyOptional({ type: 'integer', format: 'int64', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: 1, description: 'A page past the end is empty.' })
   @toInteger()
   @IsInt()
   @Min(1)
@@ -51,7 +51,7 @@ export class ListTasksQueryDto {
   @NotRepeated()
   page: number = 1;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @toInteger()
   @IsInt()
   @Min(1)
