@@ -53,7 +53,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, { url: database.url, poolSize: database.poolSize }),
     createHttpAdapter(config, createLogger(config)),
-    { logger: false },
+    { logger: process.env.TEST_NEST_LOG ? ['error'] : false },
   );
   await setupApp(app, config);
   if (options.listen) await app.listen(0, '127.0.0.1');
