@@ -93,7 +93,7 @@ describe('rate limits', () => {
       await t.close();
     });
 
-    it('counts per X-Forwarded-For client and records that address on the session', async () => {
+    it('counts per X-Forwarded-For client and records that address on the session, at login and at each refresh', async () => {
       for (let attempt = 1; attempt <= 2; attempt++) expectProblem(await badLogin(t, { 'X-Forwarded-For': '198.51.100.1' }), 401);
       expectRateLimited(await badLogin(t, { 'X-Forwarded-For': '198.51.100.1' }));
       expectProblem(await badLogin(t, { 'X-Forwarded-For': '198.51.100.2' }), 401);
@@ -101,6 +101,9 @@ describe('rate limits', () => {
       const response = await t.http().post('/api/v1/auth/register').set('X-Forwarded-For', '198.51.100.3').send({ email: uniqueEmail(), password: GOOD_PASSWORD });
       expect(response.status).toBe(201);
       expect((await sessionRow(t, sessionIdOf(response.body.accessToken)))?.ip).toBe('198.51.100.3');
+      const moved = await t.http().post('/api/v1/auth/refresh').set('X-Forwarded-For', '198.51.100.4').send({ refreshToken: response.body.refreshToken });
+      expect(moved.status).toBe(200);
+      expect((await sessionRow(t, sessionIdOf(response.body.accessToken)))?.ip).toBe('198.51.100.4');
     });
   });
 

@@ -119,7 +119,7 @@ describe('sessions: refresh rotation, revocation and expiry', () => {
         expectProblem(reuse, 401);
         await expectDead(shortGrace, rotated);
         await expectDead(shortGrace, user);
-        expect((await sessionRow(shortGrace, sessionIdOf(user.accessToken)))?.revoked_reason).toBe('refresh_token_reuse');
+        expect((await sessionRow(t, sessionIdOf(user.accessToken)))?.revoked_reason).toBe('refresh_token_reuse');
         await expectAlive(shortGrace, other);
         expect((await refresh(shortGrace, other.refreshToken)).status).toBe(200);
       } finally {
@@ -285,24 +285,24 @@ describe('sessions: refresh rotation, revocation and expiry', () => {
         const idle = await registerUser(short);
         const busy = await registerUser(short);
         const busySession = sessionIdOf(busy.accessToken);
-        const created = await sessionRow(short, busySession);
+        const created = await sessionRow(t, busySession);
         const createdAt = created?.created_at.getTime() ?? 0;
         expect(created?.expires_at.getTime()).toBe(createdAt + 2000);
 
         await sleepUntil(createdAt + 1000);
         const firstRefresh = await refresh(short, busy.refreshToken);
         expect(firstRefresh.status).toBe(200);
-        const refreshed = await sessionRow(short, busySession);
+        const refreshed = await sessionRow(t, busySession);
         expect(refreshed?.expires_at.getTime()).toBe((refreshed?.last_used_at.getTime() ?? 0) + 2000);
 
-        await sleepUntil(((await sessionRow(short, sessionIdOf(idle.accessToken)))?.expires_at.getTime() ?? 0) + 100);
+        await sleepUntil(((await sessionRow(t, sessionIdOf(idle.accessToken)))?.expires_at.getTime() ?? 0) + 100);
         // Past the first idle deadline: the untouched session is over, the refreshed one is not.
         await expectDead(short, idle);
         await expectAlive(short, firstRefresh.body);
         const secondRefresh = await refresh(short, firstRefresh.body.refreshToken);
         expect(secondRefresh.status).toBe(200);
         expect(secondRefresh.body.refreshExpiresIn).toBeLessThanOrEqual(2);
-        expect((await sessionRow(short, busySession))?.expires_at.getTime()).toBe(createdAt + 4000);
+        expect((await sessionRow(t, busySession))?.expires_at.getTime()).toBe(createdAt + 4000);
 
         await sleepUntil(createdAt + 4100);
         // The last refresh was under 2 s ago, but the session has reached its absolute lifetime.

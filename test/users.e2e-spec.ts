@@ -178,4 +178,36 @@ describe('users: profile, password change, account deletion', () => {
       expect((await t.http().post('/api/v1/auth/register').send({ email: user.email, password: GOOD_PASSWORD })).status).toBe(201);
     });
   });
+  describe('the OpenAPI document', () => {
+    const expected: Record<string, number[]> = {
+      auth_register: [400, 409, 413, 415, 429, 503],
+      auth_login: [400, 401, 403, 413, 415, 429, 503],
+      auth_refresh: [400, 401, 413, 415, 429, 503],
+      auth_logout: [401, 429, 503],
+      auth_logoutAll: [401, 429, 503],
+      auth_listSessions: [401, 429, 503],
+      auth_revokeSession: [401, 404, 429, 503],
+      users_getMe: [401, 429, 503],
+      users_updateMe: [400, 401, 413, 415, 429, 503],
+      users_changePassword: [400, 401, 403, 413, 415, 429, 503],
+      users_deleteMe: [400, 401, 403, 413, 415, 429, 503],
+    };
+
+    it('documents every auth and users operation with each problem status it can answer', async () => {
+      const document = (await t.http().get('/docs/openapi.json')).body as {
+        paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, unknown> }> }>>;
+      };
+      const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods));
+
+      for (const [operationId, statuses] of Object.entries(expected)) {
+        const operation = operations.find((candidate) => candidate.operationId === operationId);
+        expect(operation).toBeDefined();
+        const errors = Object.keys(operation?.responses ?? {}).map(Number).filter((status) => status >= 400);
+        expect({ operationId, errors: errors.sort((a, b) => a - b) }).toEqual({ operationId, errors: statuses });
+        for (const status of statuses) {
+          expect(operation?.responses[String(status)].content).toHaveProperty(['application/problem+json']);
+        }
+      }
+    });
+  });
 });
