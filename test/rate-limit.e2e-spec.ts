@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { bearer, expectProblem, GOOD_PASSWORD, type RegisteredUser, registerUser, uniqueEmail } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -154,6 +155,7 @@ describe('rate limits', () => {
 
   describe('with Redis unreachable', () => {
     let t: TestApp;
+    const warn = jest.spyOn(Logger.prototype, 'warn');
 
     beforeAll(async () => {
       t = await createTestApp({ database, env: { REDIS_URL: 'redis://127.0.0.1:1', RATE_LIMIT_AUTH_PER_MIN: '1', RATE_LIMIT_PER_MIN: '1' } });
@@ -161,9 +163,10 @@ describe('rate limits', () => {
 
     afterAll(async () => {
       await t.close();
+      warn.mockRestore();
     });
 
-    it('keeps serving, promptly and without limits (fail open)', async () => {
+    it('keeps serving, promptly and without limits (fail open), and says so once in the log', async () => {
       const timed = async <T>(request: () => Promise<T>): Promise<T> => {
         const started = performance.now();
         const result = await request();
@@ -176,6 +179,8 @@ describe('rate limits', () => {
         expectProblem(await timed(() => badLogin(t)), 401);
         expect((await timed(() => getMe(t, user.accessToken))).status).toBe(200);
       }
+      const outageWarnings = warn.mock.calls.filter((call) => call.some((part) => typeof part === 'string' && part.startsWith('Redis is unreachable')));
+      expect(outageWarnings).toHaveLength(1);
     });
   });
 });
