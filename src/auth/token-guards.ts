@@ -34,6 +34,7 @@ function authenticate<T>(strategy: Strategy, request: FastifyRequest, tokenName:
       pass: () => unauthorized(null),
       redirect: () => unauthorized(null),
     });
+    // Typed for express; passport-jwt only reads the headers and the parsed body, which fastify has too.
     attempt.authenticate(request as never);
   });
 }
