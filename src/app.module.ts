@@ -1,9 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module.js';
-import { AccessTokenGuard } from './auth/token-guards.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { buildDataSourceOptions, type DatabaseConnection } from './database/data-source-options.js';
@@ -25,7 +23,6 @@ export class AppModule {
         AuthModule,
         TasksModule,
       ],
-      providers: [{ provide: APP_GUARD, useClass: AccessTokenGuard }],
     };
   }
 }

@@ -27,7 +27,7 @@ export class AuthController {
   @Post('register')
   @ApiOperation({ operationId: 'auth_register', summary: 'Create an account and log in' })
   @ApiCreatedResponse({ type: AuthResponseDto })
-  @ApiProblemResponses(400, 409, 413, 415, 429)
+  @ApiProblemResponses(400, 409, 413, 415, 429, 503)
   register(@Body() body: RegisterDto, @Client() client: ClientInfo): Promise<AuthResponseDto> {
     return this.auth.register(body, client);
   }
@@ -38,7 +38,7 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'auth_login', summary: 'Log in: starts a new session' })
   @ApiOkResponse({ type: AuthResponseDto })
-  @ApiProblemResponses(400, 401, 403, 413, 415, 429)
+  @ApiProblemResponses(400, 401, 403, 413, 415, 429, 503)
   login(@Body() body: LoginDto, @Client() client: ClientInfo): Promise<AuthResponseDto> {
     return this.auth.login(body, client);
   }
@@ -52,12 +52,13 @@ export class AuthController {
     operationId: 'auth_refresh',
     summary: 'Exchange the refresh token for a new pair',
     description:
-      'Rotates: the presented token dies. Presenting it again within REFRESH_REUSE_GRACE seconds returns the current pair ' +
-      '(same refresh token); later, or for older tokens, the whole session is revoked.',
+      'Rotates: the presented token dies. Presenting it again within REFRESH_REUSE_GRACE seconds returns a fresh access token ' +
+      'and the current refresh token (the same string the first caller got); later, or for older tokens, the whole session is ' +
+      'revoked. 401 when the refresh token is missing, forged, expired, reused, or its session has ended.',
   })
   @ApiBody({ type: RefreshDto })
   @ApiOkResponse({ type: AuthResponseDto })
-  @ApiProblemResponses(400, 401, 413, 415, 429)
+  @ApiProblemResponses(400, 401, 413, 415, 429, 503)
   refresh(@RefreshCallerParam() caller: RefreshCaller, @Body() _body: RefreshDto, @Client() client: ClientInfo): Promise<AuthResponseDto> {
     return this.auth.refresh(caller, client);
   }
@@ -92,7 +93,7 @@ export class AuthController {
   @Delete('sessions/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'auth_revokeSession', summary: 'End one of your sessions' })
-  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'A session id from GET /auth/sessions; unknown, malformed, ended or foreign ids are all 404.' })
   @ApiNoContentResponse({ description: 'Revoked.' })
   @ApiProblemResponses(404)
   revokeSession(@CurrentUser() caller: AuthenticatedUser, @Param('id') id: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { MailModule } from '../mail/mail.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountRecoveryController } from './account-recovery.controller.js';
@@ -11,12 +11,23 @@ import { JwtKeys } from './jwt-keys.js';
 import { SessionsModule } from './sessions.module.js';
 import { JwtAccessStrategy } from './strategies/jwt-access.strategy.js';
 import { JwtRefreshStrategy } from './strategies/jwt-refresh.strategy.js';
+import { AccessTokenGuard } from './token-guards.js';
 import { TokenService } from './token.service.js';
 import { UserTokensService } from './user-tokens.service.js';
 
 @Module({
-  imports: [PassportModule, JwtModule.register({}), UsersModule, SessionsModule, MailModule],
+  imports: [JwtModule.register({}), UsersModule, SessionsModule, MailModule],
   controllers: [AuthController, AccountRecoveryController],
-  providers: [AuthService, TokenService, JwtKeys, JwtAccessStrategy, JwtRefreshStrategy, AccountRecoveryService, UserTokensService],
+  providers: [
+    AuthService,
+    TokenService,
+    JwtKeys,
+    JwtAccessStrategy,
+    JwtRefreshStrategy,
+    AccountRecoveryService,
+    UserTokensService,
+    // Global: every route of every module needs a live access token unless marked @Public().
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
+  ],
 })
 export class AuthModule {}

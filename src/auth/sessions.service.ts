@@ -47,7 +47,17 @@ function toSession(row: SessionRow): Session {
   });
 }
 
-/** Session rows: the single source of truth for whether a token still works. */
+/**
+ * Session rows: the single source of truth for whether a token still works.
+ *
+ * The refresh token design, in five lines:
+ * 1. A refresh token is an HS256 JWT (own key, `typ: refresh`) over (sid, sub, gen, iat, exp) only.
+ * 2. It is never stored: the row keeps (refresh_generation, refresh_issued_at, expires_at) and the
+ *    token is re-minted from them, byte for byte, whenever it must be handed out again.
+ * 3. Refresh = one conditional UPDATE `... WHERE refresh_generation = <token's gen>`: one winner.
+ * 4. A loser whose gen is exactly one behind, within REFRESH_REUSE_GRACE, gets the re-minted current token.
+ * 5. Any other stale gen is reuse: the session is revoked, which also kills its access tokens.
+ */
 @Injectable()
 export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);

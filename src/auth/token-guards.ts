@@ -1,46 +1,69 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import type { Strategy } from 'passport-jwt';
+import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
 import { IS_PUBLIC } from '../common/auth/public.decorator.js';
 import { ApiProblem } from '../common/problem/api-problem.js';
-import { ACCESS_STRATEGY } from './strategies/jwt-access.strategy.js';
-import { REFRESH_STRATEGY } from './strategies/jwt-refresh.strategy.js';
+import { JwtAccessStrategy } from './strategies/jwt-access.strategy.js';
+import { JwtRefreshStrategy } from './strategies/jwt-refresh.strategy.js';
+import type { RefreshCaller } from './token-claims.js';
+
+type RequestWithUser<T> = FastifyRequest & { user?: T };
 
 /**
- * Passport reports a bad token as (no user, info); our own checks throw ApiProblem; anything else
- * (the database being down) is passed on untouched so the filter can answer 503, not 401.
+ * Runs this app's own strategy instance on the request, the way passport.authenticate() does
+ * (a per-request object whose success/fail/error settle the promise). @nestjs/passport's AuthGuard
+ * looks strategies up by name in passport's process-wide registry instead, where the last app
+ * created wins: with two instances in one process (the e2e tests) one would check the other's
+ * sessions, and fail once that one is closed.
+ *
+ * A bad token settles as a 401 problem; our own ApiProblems pass through; anything else (the
+ * database being down) is rethrown untouched so the filter can answer 503, not 401.
  */
-function resultOrProblem<T>(error: unknown, user: T | false | null, info: unknown, tokenName: string): T {
-  if (error instanceof ApiProblem) throw error;
-  if (error) throw error;
-  if (!user) {
-    const expired = info instanceof Error && info.name === 'TokenExpiredError';
-    throw ApiProblem.unauthorized(expired ? `The ${tokenName} has expired.` : `A valid ${tokenName} is required.`);
-  }
-  return user;
+function authenticate<T>(strategy: Strategy, request: FastifyRequest, tokenName: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const unauthorized = (info: unknown) => {
+      const expired = info instanceof Error && info.name === 'TokenExpiredError';
+      reject(ApiProblem.unauthorized(expired ? `The ${tokenName} has expired.` : `A valid ${tokenName} is required.`));
+    };
+    const attempt: Strategy = Object.assign(Object.create(strategy) as Strategy, {
+      success: (user: T) => resolve(user),
+      fail: unauthorized,
+      error: (error: unknown) => reject(error),
+      pass: () => unauthorized(null),
+      redirect: () => unauthorized(null),
+    });
+    // Typed for express; passport-jwt only reads the headers and the parsed body, which fastify has too.
+    attempt.authenticate(request as never);
+  });
 }
 
 /** Global guard: every route needs a live access token unless marked @Public(). */
 @Injectable()
-export class AccessTokenGuard extends AuthGuard(ACCESS_STRATEGY) {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class AccessTokenGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly strategy: JwtAccessStrategy,
+  ) {}
 
-  override canActivate(context: ExecutionContext) {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    return isPublic ? true : super.canActivate(context);
-  }
-
-  override handleRequest<T>(error: unknown, user: T | false | null, info: unknown): T {
-    return resultOrProblem(error, user, info, 'access token');
+    if (isPublic) return true;
+    const request = context.switchToHttp().getRequest<RequestWithUser<AuthenticatedUser>>();
+    request.user = await authenticate<AuthenticatedUser>(this.strategy, request, 'access token');
+    return true;
   }
 }
 
 /** Only on POST /auth/refresh: the refresh token from the body, checked with the refresh key. */
 @Injectable()
-export class RefreshTokenGuard extends AuthGuard(REFRESH_STRATEGY) {
-  override handleRequest<T>(error: unknown, user: T | false | null, info: unknown): T {
-    return resultOrProblem(error, user, info, 'refresh token');
+export class RefreshTokenGuard implements CanActivate {
+  constructor(private readonly strategy: JwtRefreshStrategy) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<RequestWithUser<RefreshCaller>>();
+    request.user = await authenticate<RefreshCaller>(this.strategy, request, 'refresh token');
+    return true;
   }
 }

@@ -9,6 +9,8 @@ import { JWT_ALGORITHM, type RefreshTokenClaims } from './token-claims.js';
 export type RefreshState = Pick<Session, 'id' | 'userId' | 'refreshGeneration' | 'refreshIssuedAt' | 'expiresAt'>;
 
 const toSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+/** Rounded up so the token never dies before its session does; the session row has the exact instant. */
+const toSecondsCeil = (date: Date) => Math.ceil(date.getTime() / 1000);
 
 @Injectable()
 export class TokenService {
@@ -50,7 +52,7 @@ export class TokenService {
       iss: this.config.jwt.issuer,
       aud: this.config.jwt.audience,
       iat: toSeconds(state.refreshIssuedAt),
-      exp: toSeconds(state.expiresAt),
+      exp: toSecondsCeil(state.expiresAt),
     };
     return this.jwt.sign(claims, { privateKey: this.keys.refresh, algorithm: JWT_ALGORITHM });
   }

@@ -26,7 +26,12 @@ export class AppConfig {
   };
   readonly bcryptCost: number;
   readonly corsOrigins: string[];
-  readonly rateLimit: { readonly authPerMinute: number; readonly perMinute: number };
+  readonly rateLimit: {
+    readonly authPerMinute: number;
+    readonly perMinute: number;
+    /** Prefix of the counters' keys in Redis, so several deployments can share one Redis. */
+    readonly redisPrefix: string;
+  };
   readonly trustProxy: TrustProxySetting;
   readonly logLevel: LogLevel;
   readonly appUrl: string;

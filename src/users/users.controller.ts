@@ -33,7 +33,11 @@ export class UsersController {
 
   @Post('me/password')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ operationId: 'users_changePassword', summary: 'Change the password; ends every other session' })
+  @ApiOperation({
+    operationId: 'users_changePassword',
+    summary: 'Change the password; ends every other session',
+    description: 'A wrong currentPassword is 403 (401 only ever means the access token is not good).',
+  })
   @ApiNoContentResponse({ description: 'Changed; this session lives on, all others are revoked.' })
   @ApiProblemResponses(400, 403, 413, 415)
   changePassword(@CurrentUser() caller: AuthenticatedUser, @Body() body: ChangePasswordDto): Promise<void> {
@@ -42,7 +46,11 @@ export class UsersController {
 
   @Delete('me')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ operationId: 'users_deleteMe', summary: 'Delete the account with its tasks and sessions' })
+  @ApiOperation({
+    operationId: 'users_deleteMe',
+    summary: 'Delete the account with its tasks and sessions',
+    description: 'Needs the password again: a wrong one is 403.',
+  })
   @ApiNoContentResponse({ description: 'Deleted; every token of the account stops working at once.' })
   @ApiProblemResponses(400, 403, 413, 415)
   deleteMe(@CurrentUser() caller: AuthenticatedUser, @Body() body: DeleteAccountDto): Promise<void> {

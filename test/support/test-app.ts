@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConsoleLogger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
@@ -48,7 +49,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
     DATABASE_URL: database.url,
   });
-  const app = await createApp(config, { url: database.url, poolSize: database.poolSize }, { logger: createLogger(config), nestLogger: false });
+  const app = await createApp(config, { url: database.url, poolSize: database.poolSize }, {
+    logger: createLogger(config),
+    nestLogger: process.env.TEST_NEST_LOG ? new ConsoleLogger({ logLevels: ['error'] }) : false,
+  });
   if (options.listen) await app.listen(0, '127.0.0.1');
   else await app.init();
   await app.getHttpAdapter().getInstance().ready();
