@@ -15,7 +15,8 @@ const UNIQUE_VIOLATION = '23505';
 
 export interface NewUser {
   email: string;
-  password: string;
+  /** From PasswordHasher.hash, computed before the caller opens its transaction. */
+  passwordHash: string;
   name: string | null;
 }
 
@@ -37,9 +38,8 @@ export class UsersService {
 
   /** Inserts the user; a taken email (in any letter case) is a 409. */
   async create(input: NewUser, manager: EntityManager): Promise<User> {
-    const passwordHash = await this.hasher.hash(input.password);
     try {
-      return await manager.save(manager.create(User, { email: input.email, name: input.name || null, passwordHash, emailVerified: false }));
+      return await manager.save(manager.create(User, { email: input.email, name: input.name || null, passwordHash: input.passwordHash, emailVerified: false }));
     } catch (error) {
       if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
         throw ApiProblem.conflict('email-taken', 'An account with this email already exists.');
