@@ -8,6 +8,7 @@ import { registerRateLimit } from './common/http/rate-limit.js';
 import { StrictValidationPipe } from './common/http/strict-validation.pipe.js';
 import { requestIdFor } from './common/http/request-id.js';
 import { buildOpenApiDocument } from './common/openapi/openapi-document.js';
+import { ApiProblem } from './common/problem/api-problem.js';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import type { AppConfig } from './config/app-config.js';
 
@@ -21,7 +22,8 @@ export function createHttpAdapter(config: AppConfig, logger: Logger): FastifyAda
     requestIdHeader: false,
     loggerInstance: logger,
     logController: new RequestLogController(),
-    return503OnClosing: true,
+    // Closing is answered by our own hook below, as problem+json like every other error.
+    return503OnClosing: false,
   });
 }
 
@@ -44,8 +46,25 @@ export async function setupApp(app: NestFastifyApplication, config: AppConfig): 
   });
   // JSON only: without this fastify would also accept text/plain bodies.
   fastify.removeContentTypeParser('text/plain');
+  // From the moment the server stops accepting connections until the last request in flight is
+  // done, a new request on a kept-alive connection is turned away so the drain can finish.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  // A kept-alive connection would otherwise hold the drain open until its keep-alive timeout.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('Connection', 'close');
+    done(null, payload);
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
+    if (closing) {
+      reply.header('Connection', 'close');
+      done(ApiProblem.serviceUnavailable('The server is shutting down; retry on another instance or shortly.', 1));
+      return;
+    }
     if (request.url.startsWith('/api')) reply.header('Cache-Control', 'no-store');
     done();
   });
