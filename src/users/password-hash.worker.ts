@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
+import { setPriority } from 'node:os';
 import bcrypt from 'bcryptjs';
+
+/**
+ * On Linux the nice value belongs to the thread: this lowers only this hashing thread, so when the
+ * cores are busy the scheduler serves the event loop (API requests) before a login's bcrypt work.
+ * Elsewhere it would renice the whole process, so it is left alone there.
+ */
+const HASHING_THREAD_NICE = 10;
+if (process.platform === 'linux') setPriority(HASHING_THREAD_NICE);
 
 /** What the main thread asks a hashing thread to do. */
 export type PasswordHashTask = { op: 'hash'; password: string; cost: number } | { op: 'verify'; password: string; hash: string };

@@ -46,11 +46,14 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts `node dist/src/main.js` as production would, and waits until /health/ready answers 200. */
-export async function startBuiltServer(env: Environment): Promise<BuiltServer> {
+/**
+ * Starts `node dist/src/main.js` as production would, and waits until /health/ready answers 200.
+ * `nodeArgs` go before the script (e.g. `--cpu-prof`, `--import` of a preload).
+ */
+export async function startBuiltServer(env: Environment, nodeArgs: string[] = []): Promise<BuiltServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'tasknest-built-'));
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
