@@ -37,6 +37,11 @@ interface Seed {
   taskId: string;
 }
 
+interface Target {
+  baseUrl: string;
+  pid: number | undefined;
+}
+
 interface Endpoint {
   name: string;
   method: 'GET' | 'POST';
@@ -59,23 +64,41 @@ interface Measurement {
   p99: number;
   requests: number;
   unexpected: number;
+  /** CPU the server process spent during the run. */
+  cpuSeconds: number | null;
 }
 
-function load(baseUrl: string, endpoint: Endpoint, seed: Seed, seconds: number, connections: number): Promise<Measurement> {
-  return autocannon({
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used so far; null where /proc is missing. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+async function load(baseUrl: string, endpoint: Endpoint, seed: Seed, seconds: number, connections: number, pid?: number): Promise<Measurement> {
+  const cpuBefore = cpuSeconds(pid);
+  const result = await autocannon({
     url: baseUrl + endpoint.path(seed),
     method: endpoint.method,
     headers: { authorization: `Bearer ${seed.accessToken}`, 'content-type': 'application/json' },
     body: endpoint.body,
     connections,
     duration: seconds,
-  }).then((result) => ({
+  });
+  const cpuAfter = cpuSeconds(pid);
+  return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     requests: result.requests.total,
     unexpected: result.non2xx + result.errors + result.timeouts,
-  }));
+    cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -84,11 +107,11 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * Warm both up, then alternate short runs (tasknest, floor, tasknest, …) so that a neighbour's
  * burst of CPU on a shared machine lands on both sides. req/s over all rounds, latency medians.
  */
-async function measurePair(baseUrls: [string, string], endpoint: Endpoint, seed: Seed): Promise<[Measurement, Measurement]> {
+async function measurePair(servers: [Target, Target], endpoint: Endpoint, seed: Seed): Promise<[Measurement, Measurement]> {
   const rounds: [Measurement[], Measurement[]] = [[], []];
-  for (const baseUrl of baseUrls) if (WARMUP > 0) await load(baseUrl, endpoint, seed, WARMUP, CONNECTIONS);
+  for (const server of servers) if (WARMUP > 0) await load(server.baseUrl, endpoint, seed, WARMUP, CONNECTIONS);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [side, baseUrl] of baseUrls.entries()) rounds[side].push(await load(baseUrl, endpoint, seed, DURATION / ROUNDS, CONNECTIONS));
+    for (const [side, server] of servers.entries()) rounds[side].push(await load(server.baseUrl, endpoint, seed, DURATION / ROUNDS, CONNECTIONS, server.pid));
   }
   const combine = (runs: Measurement[]): Measurement => ({
     rps: runs.reduce((sum, run) => sum + run.requests, 0) / DURATION,
@@ -96,6 +119,7 @@ async function measurePair(baseUrls: [string, string], endpoint: Endpoint, seed:
     p99: median(runs.map((run) => run.p99)),
     requests: runs.reduce((sum, run) => sum + run.requests, 0),
     unexpected: runs.reduce((sum, run) => sum + run.unexpected, 0),
+    cpuSeconds: runs.some((run) => run.cpuSeconds === null) ? null : runs.reduce((sum, run) => sum + (run.cpuSeconds ?? 0), 0),
   });
   return [combine(rounds[0]), combine(rounds[1])];
 }
@@ -172,6 +196,8 @@ async function loopDelay(server: BuiltServer, file: string): Promise<{ p50: numb
 }
 
 const fmt = (value: number, digits = 0) => value.toFixed(digits);
+/** The server's own CPU per request: unlike req/s, barely moved by other processes on the machine. */
+const cpuPerRequest = (run: Measurement) => (run.cpuSeconds === null || run.requests === 0 ? '–' : fmt((run.cpuSeconds * 1e6) / run.requests));
 
 async function main(): Promise<void> {
   const serverUrl = env.DATABASE_URL;
@@ -217,19 +243,19 @@ async function main(): Promise<void> {
     for (const endpoint of ENDPOINTS.filter((candidate) => !env.BENCH_ONLY || candidate.name.includes(env.BENCH_ONLY))) {
       const status = await probe(tasknest.baseUrl, endpoint, data);
       if (status !== endpoint.status) {
-        rows.push(`| ${endpoint.name} | – | – | – | – | – | – | – | skipped: tasknest answers ${status}${status === 404 ? ' (not in this build)' : ''} |`);
+        rows.push(`| ${endpoint.name} | – | – | – | – | – | – | – | – | – | skipped: tasknest answers ${status}${status === 404 ? ' (not in this build)' : ''} |`);
         continue;
       }
       const floorStatus = await probe(floor.baseUrl, endpoint, data);
       if (floorStatus !== endpoint.status) throw new Error(`floor answers ${floorStatus} for ${endpoint.name}`);
       if (endpoint.name.startsWith('GET /api/v1/tasks (')) listEndpoint = endpoint;
       process.stderr.write(`bench: ${endpoint.name} …\n`);
-      const [ours, theirs] = await measurePair([tasknest.baseUrl, floor.baseUrl], endpoint, data);
+      const [ours, theirs] = await measurePair([{ baseUrl: tasknest.baseUrl, pid: tasknest.child.pid }, { baseUrl: floor.baseUrl, pid: floor.child.pid }], endpoint, data);
       const ratio = ours.rps / theirs.rps;
       ratios.set(endpoint.name, ratio);
       const unexpected = ours.unexpected + theirs.unexpected;
       rows.push(
-        `| ${endpoint.name} | ${fmt(ours.rps)} | ${fmt(ours.p50)} | ${fmt(ours.p99)} | ${fmt(theirs.rps)} | ${fmt(theirs.p50)} | ${fmt(theirs.p99)} | **${fmt(ratio, 2)}** | ${unexpected ? `${unexpected} non-2xx/errors` : ''} |`,
+        `| ${endpoint.name} | ${fmt(ours.rps)} | ${fmt(ours.p50)} | ${fmt(ours.p99)} | ${cpuPerRequest(ours)} | ${fmt(theirs.rps)} | ${fmt(theirs.p50)} | ${fmt(theirs.p99)} | ${cpuPerRequest(theirs)} | **${fmt(ratio, 2)}** | ${unexpected ? `${unexpected} non-2xx/errors` : ''} |`,
       );
     }
 
@@ -241,8 +267,8 @@ async function main(): Promise<void> {
         `${SEEDED_TASKS} tasks seeded for one user · load average at start ${loadavg()[0].toFixed(1)}` +
         (profiling ? ' · **tasknest under --cpu-prof: not representative**' : ''),
       '',
-      '| endpoint | tasknest req/s | p50 ms | p99 ms | floor req/s | p50 ms | p99 ms | tasknest / floor | note |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+      '| endpoint | tasknest req/s | p50 ms | p99 ms | CPU µs/req | floor req/s | p50 ms | p99 ms | CPU µs/req | tasknest / floor req/s | note |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
       ...rows,
     );
 
