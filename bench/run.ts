@@ -16,8 +16,9 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { ensureBuilt, freePort, startBuiltServer, type BuiltServer } from '../test/support/built-server.js';
+import { ensureBuilt, freePort, startBuiltServer } from '../test/support/built-server.js';
 import { summariseProfiles } from './profile-summary.js';
+import { askProbe } from './server-probe.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const RESULTS = join(ROOT, 'bench/results');
@@ -181,20 +182,6 @@ async function seed(baseUrl: string, databaseUrl: string): Promise<Seed> {
   return { accessToken: auth.accessToken, email, taskId: rows[0].id };
 }
 
-/** Event-loop delay inside tasknest since the previous call (bench/loop-delay.mjs answers SIGUSR2). */
-async function loopDelay(server: BuiltServer, file: string): Promise<{ p50: number; p99: number; max: number }> {
-  rmSync(file, { force: true });
-  server.child.kill('SIGUSR2');
-  for (let attempt = 0; attempt < 50; attempt++) {
-    try {
-      return JSON.parse(readFileSync(file, 'utf8'));
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error('no event-loop delay report');
-}
-
 const fmt = (value: number, digits = 0) => value.toFixed(digits);
 /** The server's own CPU per request: unlike req/s, barely moved by other processes on the machine. */
 const cpuPerRequest = (run: Measurement) => (run.cpuSeconds === null || run.requests === 0 ? '–' : fmt((run.cpuSeconds * 1e6) / run.requests));
@@ -211,7 +198,7 @@ async function main(): Promise<void> {
   const { rows: versionRows } = await admin.query<{ server_version: string }>('SHOW server_version');
   const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
   const secret = randomBytes(32).toString('hex');
-  const loopDelayFile = join(tmpdir(), `tasknest-loop-delay-${process.pid}.json`);
+  const probeFile = join(tmpdir(), `tasknest-probe-${process.pid}.json`);
   const profileDir = join(RESULTS, 'profiles');
   const profiling = env.BENCH_PROFILE === '1';
   if (profiling) rmSync(profileDir, { recursive: true, force: true });
@@ -228,9 +215,9 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MIN: '10000000',
       RATE_LIMIT_AUTH_PER_MIN: '1000000',
-      BENCH_LOOP_DELAY_FILE: loopDelayFile,
+      BENCH_PROBE_FILE: probeFile,
     },
-    ['--import', join(ROOT, 'bench/loop-delay.mjs'), ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    ['--import', join(ROOT, 'bench/probe.mjs'), ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
   );
   const floor = await startFloor(databaseUrl, secret);
   const lines: string[] = [];
@@ -277,10 +264,10 @@ async function main(): Promise<void> {
       const reader = listEndpoint ?? ENDPOINTS[ENDPOINTS.length - 1];
       process.stderr.write(`bench: login storm …\n`);
       const calm = await load(tasknest.baseUrl, reader, data, DURATION, STORM_READERS);
-      await loopDelay(tasknest, loopDelayFile);
+      await askProbe(tasknest, probeFile);
       const login: Endpoint = { name: 'POST /api/v1/auth/login', method: 'POST', path: () => '/api/v1/auth/login', body: JSON.stringify({ email: data.email, password: PASSWORD }), status: 200 };
       const [logins, readers] = await Promise.all([load(tasknest.baseUrl, login, data, DURATION, STORM_LOGINS), load(tasknest.baseUrl, reader, data, DURATION, STORM_READERS)]);
-      const delay = await loopDelay(tasknest, loopDelayFile);
+      const delay = (await askProbe(tasknest, probeFile)).loopDelay;
       lines.push(
         '',
         `## Login storm: ${STORM_LOGINS} clients logging in continuously (BCRYPT_COST=12), ${STORM_READERS} clients on ${reader.name}`,
@@ -309,9 +296,15 @@ async function main(): Promise<void> {
 
   const table = lines.join('\n') + '\n';
   process.stdout.write(`\n${table}`);
-  mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(join(RESULTS, profiling ? 'profile-run.md' : 'latest.md'), table);
-  if (profiling) process.stdout.write(`\n${summariseProfiles(profileDir)}\n`);
+  if (profiling) {
+    // A profiled run is not a result: it goes next to its profiles (git-ignored), latest.md stays.
+    const summary = summariseProfiles(profileDir);
+    writeFileSync(join(profileDir, 'summary.md'), `${table}\n${summary}\n`);
+    process.stdout.write(`\n${summary}\n`);
+  } else {
+    mkdirSync(RESULTS, { recursive: true });
+    writeFileSync(join(RESULTS, 'latest.md'), table);
+  }
 }
 
 main().catch((error: unknown) => {
