@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { expectProblem, GOOD_PASSWORD, login, registerUser, uniqueEmail } from './support/factories.js';
+import { bearer, expectProblem, GOOD_PASSWORD, login, registerUser, uniqueEmail } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 describe('password hashing: off the event loop, with a bounded queue', () => {
@@ -81,6 +81,24 @@ describe('password hashing: off the event loop, with a bounded queue', () => {
       expect(response.status).toBe(201);
       expect(elapsedMs).toBeGreaterThan(300);
       expect(delay.max / 1e6).toBeLessThan(200);
+    });
+
+    it('holds no database connection while a registration waits for its hash', async () => {
+      // On PGlite the pool has one connection: a transaction open during the hash would block this read.
+      const user = await registerUser(t);
+      const order: string[] = [];
+
+      const registration = t
+        .http()
+        .post('/api/v1/auth/register')
+        .send({ email: uniqueEmail(), password: GOOD_PASSWORD })
+        .then((response) => void order.push(`register ${response.status}`));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const me = await t.http().get('/api/v1/users/me').set(bearer(user.accessToken));
+      order.push(`me ${me.status}`);
+      await registration;
+
+      expect(order).toEqual(['me 200', 'register 201']);
     });
   });
 });
