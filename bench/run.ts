@@ -191,10 +191,24 @@ async function main(): Promise<void> {
   if (!serverUrl) throw new Error('DATABASE_URL must point at a PostgreSQL server (a fresh database is created on it)');
   ensureBuilt();
 
+  // Undone in reverse order whatever happens, so a failed run leaves no server or database behind.
+  const cleanup: (() => Promise<void>)[] = [];
+  try {
+    await run(serverUrl, cleanup);
+  } finally {
+    for (const step of cleanup.reverse()) await step();
+  }
+}
+
+async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise<void> {
   const name = `tasknest_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
+  cleanup.push(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
   const { rows: versionRows } = await admin.query<{ server_version: string }>('SHOW server_version');
   const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
   const secret = randomBytes(32).toString('hex');
@@ -219,80 +233,79 @@ async function main(): Promise<void> {
     },
     ['--import', join(ROOT, 'bench/probe.mjs'), ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
   );
-  const floor = await startFloor(databaseUrl, secret);
-  const lines: string[] = [];
-  try {
-    const data = await seed(tasknest.baseUrl, databaseUrl);
-    const rows: string[] = [];
-    const ratios = new Map<string, number>();
-    let listEndpoint: Endpoint | null = null;
-
-    for (const endpoint of ENDPOINTS.filter((candidate) => !env.BENCH_ONLY || candidate.name.includes(env.BENCH_ONLY))) {
-      const status = await probe(tasknest.baseUrl, endpoint, data);
-      if (status !== endpoint.status) {
-        rows.push(`| ${endpoint.name} | – | – | – | – | – | – | – | – | – | skipped: tasknest answers ${status}${status === 404 ? ' (not in this build)' : ''} |`);
-        continue;
-      }
-      const floorStatus = await probe(floor.baseUrl, endpoint, data);
-      if (floorStatus !== endpoint.status) throw new Error(`floor answers ${floorStatus} for ${endpoint.name}`);
-      if (endpoint.name.startsWith('GET /api/v1/tasks (')) listEndpoint = endpoint;
-      process.stderr.write(`bench: ${endpoint.name} …\n`);
-      const [ours, theirs] = await measurePair([{ baseUrl: tasknest.baseUrl, pid: tasknest.child.pid }, { baseUrl: floor.baseUrl, pid: floor.child.pid }], endpoint, data);
-      const ratio = ours.rps / theirs.rps;
-      ratios.set(endpoint.name, ratio);
-      const unexpected = ours.unexpected + theirs.unexpected;
-      rows.push(
-        `| ${endpoint.name} | ${fmt(ours.rps)} | ${fmt(ours.p50)} | ${fmt(ours.p99)} | ${cpuPerRequest(ours)} | ${fmt(theirs.rps)} | ${fmt(theirs.p50)} | ${fmt(theirs.p99)} | ${cpuPerRequest(theirs)} | **${fmt(ratio, 2)}** | ${unexpected ? `${unexpected} non-2xx/errors` : ''} |`,
-      );
-    }
-
-    lines.push(
-      `# tasknest bench`,
-      '',
-      `${new Date().toISOString()} · Node ${process.version} · ${availableParallelism()} CPUs · PostgreSQL ${versionRows[0].server_version} · ` +
-        `${CONNECTIONS} connections · ${DURATION} s per endpoint per server (${ROUNDS} alternating rounds; p50/p99 are medians of rounds) after ${WARMUP} s warm-up · ` +
-        `${SEEDED_TASKS} tasks seeded for one user · load average at start ${loadavg()[0].toFixed(1)}` +
-        (profiling ? ' · **tasknest under --cpu-prof: not representative**' : ''),
-      '',
-      '| endpoint | tasknest req/s | p50 ms | p99 ms | CPU µs/req | floor req/s | p50 ms | p99 ms | CPU µs/req | tasknest / floor req/s | note |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-      ...rows,
-    );
-
-    if (env.BENCH_STORM !== '0') {
-      // Until the tasks module is in, GET /users/me stands in for the list (same auth and session check).
-      const reader = listEndpoint ?? ENDPOINTS[ENDPOINTS.length - 1];
-      process.stderr.write(`bench: login storm …\n`);
-      const calm = await load(tasknest.baseUrl, reader, data, DURATION, STORM_READERS);
-      await askProbe(tasknest, probeFile);
-      const login: Endpoint = { name: 'POST /api/v1/auth/login', method: 'POST', path: () => '/api/v1/auth/login', body: JSON.stringify({ email: data.email, password: PASSWORD }), status: 200 };
-      const [logins, readers] = await Promise.all([load(tasknest.baseUrl, login, data, DURATION, STORM_LOGINS), load(tasknest.baseUrl, reader, data, DURATION, STORM_READERS)]);
-      const delay = (await askProbe(tasknest, probeFile)).loopDelay;
-      lines.push(
-        '',
-        `## Login storm: ${STORM_LOGINS} clients logging in continuously (BCRYPT_COST=12), ${STORM_READERS} clients on ${reader.name}`,
-        '',
-        '| | req/s | p50 ms | p99 ms | non-2xx/errors |',
-        '|---|---:|---:|---:|---:|',
-        `| ${reader.name}, no storm | ${fmt(calm.rps)} | ${fmt(calm.p50)} | ${fmt(calm.p99)} | ${calm.unexpected} |`,
-        `| ${reader.name}, during the storm | ${fmt(readers.rps)} | ${fmt(readers.p50)} | **${fmt(readers.p99)}** | ${readers.unexpected} |`,
-        `| POST /api/v1/auth/login (the storm) | ${fmt(logins.rps, 1)} | ${fmt(logins.p50)} | ${fmt(logins.p99)} | ${logins.unexpected} |`,
-        '',
-        `Event-loop delay inside tasknest during the storm (monitorEventLoopDelay, beyond its 10 ms sampling interval): p50 ${delay.p50} ms, p99 **${delay.p99} ms**, max ${delay.max} ms.`,
-      );
-    }
-
-    const list = ratios.get('GET /api/v1/tasks (default page)');
-    const byId = ratios.get('GET /api/v1/tasks/{id}');
-    lines.push('', `Targets: list and get-by-id ≥ 0.5 of the floor (now ${list === undefined ? 'not measured' : fmt(list, 2)} and ${byId === undefined ? 'not measured' : fmt(byId, 2)}), p99 < 50 ms at ${CONNECTIONS} connections, list p99 < 100 ms during the storm.`);
-  } finally {
+  cleanup.push(async () => {
     tasknest.child.kill('SIGTERM');
-    floor.child.kill('SIGTERM');
     await tasknest.exited;
     await tasknest.dispose();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+  });
+  const floor = await startFloor(databaseUrl, secret);
+  cleanup.push(async () => void floor.child.kill('SIGTERM'));
+  const lines: string[] = [];
+  const data = await seed(tasknest.baseUrl, databaseUrl);
+  const rows: string[] = [];
+  const ratios = new Map<string, number>();
+  let listEndpoint: Endpoint | null = null;
+
+  for (const endpoint of ENDPOINTS.filter((candidate) => !env.BENCH_ONLY || candidate.name.includes(env.BENCH_ONLY))) {
+    const status = await probe(tasknest.baseUrl, endpoint, data);
+    if (status !== endpoint.status) {
+      rows.push(`| ${endpoint.name} | – | – | – | – | – | – | – | – | – | skipped: tasknest answers ${status}${status === 404 ? ' (not in this build)' : ''} |`);
+      continue;
+    }
+    const floorStatus = await probe(floor.baseUrl, endpoint, data);
+    if (floorStatus !== endpoint.status) throw new Error(`floor answers ${floorStatus} for ${endpoint.name}`);
+    if (endpoint.name.startsWith('GET /api/v1/tasks (')) listEndpoint = endpoint;
+    process.stderr.write(`bench: ${endpoint.name} …\n`);
+    const [ours, theirs] = await measurePair([{ baseUrl: tasknest.baseUrl, pid: tasknest.child.pid }, { baseUrl: floor.baseUrl, pid: floor.child.pid }], endpoint, data);
+    const ratio = ours.rps / theirs.rps;
+    ratios.set(endpoint.name, ratio);
+    const unexpected = ours.unexpected + theirs.unexpected;
+    rows.push(
+      `| ${endpoint.name} | ${fmt(ours.rps)} | ${fmt(ours.p50)} | ${fmt(ours.p99)} | ${cpuPerRequest(ours)} | ${fmt(theirs.rps)} | ${fmt(theirs.p50)} | ${fmt(theirs.p99)} | ${cpuPerRequest(theirs)} | **${fmt(ratio, 2)}** | ${unexpected ? `${unexpected} non-2xx/errors` : ''} |`,
+    );
   }
+
+  lines.push(
+    `# tasknest bench`,
+    '',
+    `${new Date().toISOString()} · Node ${process.version} · ${availableParallelism()} CPUs · PostgreSQL ${versionRows[0].server_version} · ` +
+      `${CONNECTIONS} connections · ${DURATION} s per endpoint per server (${ROUNDS} alternating rounds; p50/p99 are medians of rounds) after ${WARMUP} s warm-up · ` +
+      `${SEEDED_TASKS} tasks seeded for one user · load average at start ${loadavg()[0].toFixed(1)}` +
+      (profiling ? ' · **tasknest under --cpu-prof: not representative**' : ''),
+    '',
+    '| endpoint | tasknest req/s | p50 ms | p99 ms | CPU µs/req | floor req/s | p50 ms | p99 ms | CPU µs/req | tasknest / floor req/s | note |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows,
+  );
+
+  if (env.BENCH_STORM !== '0') {
+    // Until the tasks module is in, GET /users/me stands in for the list (same auth and session check).
+    const reader = listEndpoint ?? ENDPOINTS[ENDPOINTS.length - 1];
+    process.stderr.write(`bench: login storm …\n`);
+    const calm = await load(tasknest.baseUrl, reader, data, DURATION, STORM_READERS);
+    await askProbe(tasknest, probeFile);
+    const login: Endpoint = { name: 'POST /api/v1/auth/login', method: 'POST', path: () => '/api/v1/auth/login', body: JSON.stringify({ email: data.email, password: PASSWORD }), status: 200 };
+    const [logins, readers] = await Promise.all([load(tasknest.baseUrl, login, data, DURATION, STORM_LOGINS), load(tasknest.baseUrl, reader, data, DURATION, STORM_READERS)]);
+    const delay = (await askProbe(tasknest, probeFile)).loopDelay;
+    lines.push(
+      '',
+      `## Login storm: ${STORM_LOGINS} clients logging in continuously (BCRYPT_COST=12), ${STORM_READERS} clients on ${reader.name}`,
+      '',
+      '| | req/s | p50 ms | p99 ms | non-2xx/errors |',
+      '|---|---:|---:|---:|---:|',
+      `| ${reader.name}, no storm | ${fmt(calm.rps)} | ${fmt(calm.p50)} | ${fmt(calm.p99)} | ${calm.unexpected} |`,
+      `| ${reader.name}, during the storm | ${fmt(readers.rps)} | ${fmt(readers.p50)} | **${fmt(readers.p99)}** | ${readers.unexpected} |`,
+      `| POST /api/v1/auth/login (the storm) | ${fmt(logins.rps, 1)} | ${fmt(logins.p50)} | ${fmt(logins.p99)} | ${logins.unexpected} |`,
+      '',
+      `Event-loop delay inside tasknest during the storm (monitorEventLoopDelay, beyond its 10 ms sampling interval): p50 ${delay.p50} ms, p99 **${delay.p99} ms**, max ${delay.max} ms.`,
+    );
+  }
+
+  const list = ratios.get('GET /api/v1/tasks (default page)');
+  const byId = ratios.get('GET /api/v1/tasks/{id}');
+  lines.push('', `Targets: list and get-by-id ≥ 0.5 of the floor (now ${list === undefined ? 'not measured' : fmt(list, 2)} and ${byId === undefined ? 'not measured' : fmt(byId, 2)}), p99 < 50 ms at ${CONNECTIONS} connections, list p99 < 100 ms during the storm.`);
+  // Stopped before the profiles are read: --cpu-prof writes them on exit.
+  for (const step of cleanup.splice(1).reverse()) await step();
 
   const table = lines.join('\n') + '\n';
   process.stdout.write(`\n${table}`);
