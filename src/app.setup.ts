@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { type LoggerService, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,7 +7,9 @@ import { RequestLogController } from './common/logging/logger.js';
 import { registerRateLimit } from './common/http/rate-limit.js';
 import { StrictValidationPipe } from './common/http/strict-validation.pipe.js';
 import { requestIdFor } from './common/http/request-id.js';
+import { securityHeaders } from './common/http/security-headers.js';
 import { buildOpenApiDocument } from './common/openapi/openapi-document.js';
+import { ApiProblem } from './common/problem/api-problem.js';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
@@ -24,7 +25,8 @@ function createHttpAdapter(config: AppConfig, logger: Logger): FastifyAdapter {
     requestIdHeader: false,
     loggerInstance: logger,
     logController: new RequestLogController(),
-    return503OnClosing: true,
+    // Closing is answered by our own hook below, as problem+json like every other error.
+    return503OnClosing: false,
   });
 }
 
@@ -55,12 +57,6 @@ async function setupApp(app: NestFastifyApplication, config: AppConfig): Promise
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After', 'Idempotent-Replayed'] });
-  await app.register(helmet, {
-    // Swagger UI loads its own scripts and styles from /docs; everything else is JSON.
-    // No upgrade-insecure-requests: over plain http on anything but localhost (a LAN address, a
-    // container's port) it sends the browser to https for /docs' own files and Swagger UI stays blank.
-    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null } },
-  });
 
   const redis = await registerRateLimit(app, config);
   const fastify = app.getHttpAdapter().getInstance();
@@ -69,8 +65,27 @@ async function setupApp(app: NestFastifyApplication, config: AppConfig): Promise
   });
   // JSON only: without this fastify would also accept text/plain bodies.
   fastify.removeContentTypeParser('text/plain');
+  // From the moment the server stops accepting connections until the last request in flight is
+  // done, a new request on a kept-alive connection is turned away so the drain can finish.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  // A kept-alive connection would otherwise hold the drain open until its keep-alive timeout.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('Connection', 'close');
+    done(null, payload);
+  });
+  const headers = securityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers);
     reply.header('X-Request-Id', request.id);
+    if (closing) {
+      reply.header('Connection', 'close');
+      done(ApiProblem.serviceUnavailable('The server is shutting down; retry on another instance or shortly.', 1));
+      return;
+    }
     if (request.url.startsWith('/api')) reply.header('Cache-Control', 'no-store');
     done();
   });

@@ -23,8 +23,15 @@ async function bootstrap(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
+    // A request that never ends must not keep a stopped instance around forever.
+    setTimeout(() => {
+      logger.error({ timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutdown timed out; exiting with requests still open');
+      process.exit(1);
+    }, config.shutdownTimeoutSeconds * 1000).unref();
+    // app.close(): new requests get 503, requests in flight finish, then the database pool closes.
     await app.close();
     await embedded?.stop();
+    logger.info('shut down cleanly');
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

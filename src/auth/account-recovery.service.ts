@@ -9,6 +9,7 @@ import { MailOutbox } from '../mail/mail-outbox.service.js';
 import type { MailContent } from '../mail/outgoing-mail.js';
 import { emailVerificationMail, passwordResetMail } from '../mail/templates/link-mails.js';
 import { User } from '../users/user.entity.js';
+import { PasswordHasher } from '../users/password-hasher.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { ResetPasswordDto } from './dto/reset-password.dto.js';
 import { UserTokensService } from './user-tokens.service.js';
@@ -27,6 +28,7 @@ export class AccountRecoveryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
     private readonly tokens: UserTokensService,
     private readonly outbox: MailOutbox,
     private readonly config: AppConfig,
@@ -48,10 +50,12 @@ export class AccountRecoveryService {
 
   /** Sets the new password, ends every session and uses the token up; all or nothing. */
   async resetPassword(input: ResetPasswordDto): Promise<void> {
+    // Hashed before the transaction: a hash waiting for a worker thread must not hold a pool connection.
+    const passwordHash = await this.hasher.hash(input.newPassword);
     await this.dataSource.transaction(async (manager) => {
       const userId = await this.tokens.consume(manager, input.token, 'password_reset');
       if (!userId) throw invalidLink();
-      await this.users.resetPassword(userId, input.newPassword, manager);
+      await this.users.resetPassword(userId, passwordHash, manager);
       // Opening the emailed link proved the address belongs to them.
       await manager.update(User, { id: userId }, { emailVerified: true });
     });

@@ -34,8 +34,10 @@ export class AuthService {
   ) {}
 
   async register(input: RegisterDto, client: ClientInfo): Promise<AuthResponseDto> {
+    // Hashed before the transaction: a hash waiting for a thread must not hold a pool connection.
+    const passwordHash = await this.hasher.hash(input.password);
     const { user, session } = await this.dataSource.transaction(async (manager) => {
-      const user = await this.users.create({ email: input.email, password: input.password, name: input.name ?? null }, manager);
+      const user = await this.users.create({ email: input.email, passwordHash, name: input.name ?? null }, manager);
       await this.recovery.queueVerificationMail(manager, user);
       return { user, session: await this.sessions.create(user.id, client, manager) };
     });

@@ -25,6 +25,10 @@ export class AppConfig {
     readonly refreshReuseGraceSeconds: number;
   };
   readonly bcryptCost: number;
+  /** bcrypt runs on worker threads; beyond `queueMax` waiting hashes, logins get 503 instead of piling up. */
+  readonly passwordHashing: { readonly threads: number; readonly queueMax: number };
+  /** After SIGTERM, the process exits by itself at the latest this long after draining began. */
+  readonly shutdownTimeoutSeconds: number;
   readonly corsOrigins: string[];
   readonly rateLimit: {
     readonly authPerMinute: number;

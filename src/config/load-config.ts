@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { AppConfig, type TrustProxySetting } from './app-config.js';
 import { parseDurationMilliseconds, parseDurationSeconds } from './duration.js';
@@ -78,6 +79,9 @@ const environmentSchema = z.object({
   SESSION_MAX_AGE: duration('30d').pipe(z.number().min(1)),
   REFRESH_REUSE_GRACE: duration('10s'),
   BCRYPT_COST: integer(12, 4, 15),
+  PASSWORD_HASH_THREADS: integer(availableParallelism(), 1, 256),
+  PASSWORD_HASH_QUEUE_MAX: integer(64, 1, 100_000),
+  SHUTDOWN_TIMEOUT: duration('10s').pipe(z.number().min(1)),
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -154,6 +158,8 @@ export function loadConfig(env: Environment = process.env): AppConfig {
       refreshReuseGraceSeconds: values.REFRESH_REUSE_GRACE,
     },
     bcryptCost: values.BCRYPT_COST,
+    passwordHashing: { threads: values.PASSWORD_HASH_THREADS, queueMax: values.PASSWORD_HASH_QUEUE_MAX },
+    shutdownTimeoutSeconds: values.SHUTDOWN_TIMEOUT,
     corsOrigins: values.CORS_ORIGINS,
     rateLimit: { authPerMinute: values.RATE_LIMIT_AUTH_PER_MIN, perMinute: values.RATE_LIMIT_PER_MIN, redisPrefix: values.RATE_LIMIT_REDIS_PREFIX },
     trustProxy: parseTrustProxy(values.TRUST_PROXY),

@@ -38,17 +38,19 @@ function isFrameworkError(error: unknown): error is FrameworkError {
   return typeof candidate.statusCode === 'number' && typeof candidate.code === 'string' && candidate.code.startsWith('FST_');
 }
 
-const DATABASE_UNAVAILABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|timeout|terminat|Connection|not queryable|the database system is/i;
+/** Socket errors (Node's `code`) that mean the database cannot be reached. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** What node-postgres and pg-pool say when a connection fails, times out or dies mid-query. */
+const UNREACHABLE_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|timeout expired|Client has encountered a connection error|Client was closed and is not queryable|Cannot use a pool after calling end)|the database system is (starting up|shutting down|in recovery mode)/;
 
 function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (error instanceof QueryFailedError) {
-    const code = (error.driverError as { code?: string } | undefined)?.code ?? '';
-    // Class 08 (connection exception), 57P0x (shutdown), 53 (insufficient resources), 57014 (query cancelled by timeout).
-    return /^(08|57P0|53|57014)/.test(code) || DATABASE_UNAVAILABLE.test(error.message);
-  }
+  const code = (error instanceof QueryFailedError ? (error.driverError as { code?: string } | undefined)?.code : (error as { code?: unknown }).code) ?? '';
+  // SQLSTATE class 08 (connection exception), 57P0x (shutdown), 53 (insufficient resources), 57014 (cancelled by timeout).
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || /^(08|57P0|53|57014)/.test(code))) return true;
   const name = error.constructor.name;
-  return name === 'ConnectionIsNotSetError' || name === 'CannotConnectAlreadyConnectedError' || DATABASE_UNAVAILABLE.test(error.message);
+  return name === 'ConnectionIsNotSetError' || UNREACHABLE_MESSAGES.test(error.message);
 }
 
 /** The one place errors become responses: RFC 9457 problem+json, never internals. */

@@ -1,0 +1,326 @@
+/**
+ * `npm run bench`: tasknest (built, from dist) against the floor (bench/floor.ts) on the real
+ * PostgreSQL named by DATABASE_URL, in a fresh database that is dropped afterwards.
+ *
+ * Env: DATABASE_URL (required) · BENCH_DURATION seconds per endpoint per server (10) ·
+ * BENCH_WARMUP seconds (2) · BENCH_ROUNDS (2: each server gets DURATION/ROUNDS seconds, alternately) · BENCH_CONNECTIONS (50) · BENCH_ONLY (substring of endpoint names) ·
+ * BENCH_STORM=0 skips the login storm · BENCH_STORM_READERS (10) · BENCH_PROFILE=1 runs tasknest
+ * under --cpu-prof and prints where its CPU time went (the numbers are then not representative).
+ *
+ * Prints one markdown table and writes it to bench/results/latest.md.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { ensureBuilt, freePort, startBuiltServer } from '../test/support/built-server.js';
+import { summariseProfiles } from './profile-summary.js';
+import { askProbe } from './server-probe.js';
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const RESULTS = join(ROOT, 'bench/results');
+const env = process.env;
+const DURATION = Number(env.BENCH_DURATION ?? 10);
+const WARMUP = Number(env.BENCH_WARMUP ?? 2);
+const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 50);
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 2);
+const STORM_LOGINS = 20;
+const STORM_READERS = Number(env.BENCH_STORM_READERS ?? 10);
+const SEEDED_TASKS = 10_000;
+const PASSWORD = 'bench-otter-lantern-42';
+
+interface Seed {
+  accessToken: string;
+  email: string;
+  taskId: string;
+}
+
+interface Target {
+  baseUrl: string;
+  pid: number | undefined;
+}
+
+interface Endpoint {
+  name: string;
+  method: 'GET' | 'POST';
+  path(seed: Seed): string;
+  body?: string;
+  status: number;
+}
+
+/** What is measured. Adding an endpoint is one entry; it is skipped (with a note) while tasknest answers 404. */
+const ENDPOINTS: Endpoint[] = [
+  { name: 'GET /api/v1/tasks (default page)', method: 'GET', path: () => '/api/v1/tasks', status: 200 },
+  { name: 'GET /api/v1/tasks/{id}', method: 'GET', path: (seed) => `/api/v1/tasks/${seed.taskId}`, status: 200 },
+  { name: 'POST /api/v1/tasks', method: 'POST', path: () => '/api/v1/tasks', body: JSON.stringify({ title: 'Benchmark task', priority: 'high' }), status: 201 },
+  { name: 'GET /api/v1/users/me', method: 'GET', path: () => '/api/v1/users/me', status: 200 },
+];
+
+interface Measurement {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  unexpected: number;
+  /** CPU the server process spent during the run. */
+  cpuSeconds: number | null;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used so far; null where /proc is missing. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+async function load(baseUrl: string, endpoint: Endpoint, seed: Seed, seconds: number, connections: number, pid?: number): Promise<Measurement> {
+  const cpuBefore = cpuSeconds(pid);
+  const result = await autocannon({
+    url: baseUrl + endpoint.path(seed),
+    method: endpoint.method,
+    headers: { authorization: `Bearer ${seed.accessToken}`, 'content-type': 'application/json' },
+    body: endpoint.body,
+    connections,
+    duration: seconds,
+  });
+  const cpuAfter = cpuSeconds(pid);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    unexpected: result.non2xx + result.errors + result.timeouts,
+    cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+  };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Warm both up, then alternate short runs (tasknest, floor, tasknest, …) so that a neighbour's
+ * burst of CPU on a shared machine lands on both sides. req/s over all rounds, latency medians.
+ */
+async function measurePair(servers: [Target, Target], endpoint: Endpoint, seed: Seed): Promise<[Measurement, Measurement]> {
+  const rounds: [Measurement[], Measurement[]] = [[], []];
+  for (const server of servers) if (WARMUP > 0) await load(server.baseUrl, endpoint, seed, WARMUP, CONNECTIONS);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [side, server] of servers.entries()) rounds[side].push(await load(server.baseUrl, endpoint, seed, DURATION / ROUNDS, CONNECTIONS, server.pid));
+  }
+  const combine = (runs: Measurement[]): Measurement => ({
+    rps: runs.reduce((sum, run) => sum + run.requests, 0) / DURATION,
+    p50: median(runs.map((run) => run.p50)),
+    p99: median(runs.map((run) => run.p99)),
+    requests: runs.reduce((sum, run) => sum + run.requests, 0),
+    unexpected: runs.reduce((sum, run) => sum + run.unexpected, 0),
+    cpuSeconds: runs.some((run) => run.cpuSeconds === null) ? null : runs.reduce((sum, run) => sum + (run.cpuSeconds ?? 0), 0),
+  });
+  return [combine(rounds[0]), combine(rounds[1])];
+}
+
+async function probe(baseUrl: string, endpoint: Endpoint, seed: Seed): Promise<number> {
+  const response = await fetch(baseUrl + endpoint.path(seed), {
+    method: endpoint.method,
+    headers: { authorization: `Bearer ${seed.accessToken}`, 'content-type': 'application/json' },
+    body: endpoint.body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function waitUntilReady(baseUrl: string, child: ChildProcess): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (child.exitCode !== null) throw new Error(`${baseUrl} exited with ${child.exitCode}`);
+    if (await fetch(`${baseUrl}/health/ready`).then((response) => response.ok, () => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${baseUrl} did not become ready`);
+}
+
+async function startFloor(databaseUrl: string, secret: string): Promise<{ baseUrl: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', join(ROOT, 'bench/floor.ts')], {
+    cwd: ROOT,
+    env: { PATH: env.PATH, DATABASE_URL: databaseUrl, JWT_ACCESS_SECRET: secret, PORT: String(port), DATABASE_POOL_SIZE: '10' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilReady(baseUrl, child);
+  return { baseUrl, child };
+}
+
+async function seed(baseUrl: string, databaseUrl: string): Promise<Seed> {
+  const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
+  const response = await fetch(`${baseUrl}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD, name: 'Bench' }),
+  });
+  if (response.status !== 201) throw new Error(`register answered ${response.status}: ${await response.text()}`);
+  const auth = (await response.json()) as { accessToken: string; user: { id: string } };
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(
+    `INSERT INTO tasks (owner_id, title, description, priority, completed, completed_at, due_date, created_at, updated_at)
+     SELECT $1, 'Task ' || g, CASE WHEN g % 3 = 0 THEN 'Notes for task ' || g END,
+            (ARRAY['low', 'medium', 'high'])[1 + g % 3]::task_priority, g % 4 = 0,
+            CASE WHEN g % 4 = 0 THEN now() END, CASE WHEN g % 5 = 0 THEN now() + g * interval '1 hour' END,
+            now() - g * interval '1 minute', now() - g * interval '1 minute'
+       FROM generate_series(1, $2::int) AS g`,
+    [auth.user.id, SEEDED_TASKS],
+  );
+  await client.query('ANALYZE');
+  const { rows } = await client.query<{ id: string }>('SELECT id FROM tasks WHERE owner_id = $1 ORDER BY created_at DESC LIMIT 1 OFFSET 5000', [auth.user.id]);
+  await client.end();
+  return { accessToken: auth.accessToken, email, taskId: rows[0].id };
+}
+
+const fmt = (value: number, digits = 0) => value.toFixed(digits);
+/** The server's own CPU per request: unlike req/s, barely moved by other processes on the machine. */
+const cpuPerRequest = (run: Measurement) => (run.cpuSeconds === null || run.requests === 0 ? '–' : fmt((run.cpuSeconds * 1e6) / run.requests));
+
+async function main(): Promise<void> {
+  const serverUrl = env.DATABASE_URL;
+  if (!serverUrl) throw new Error('DATABASE_URL must point at a PostgreSQL server (a fresh database is created on it)');
+  ensureBuilt();
+
+  // Undone in reverse order whatever happens, so a failed run leaves no server or database behind.
+  const cleanup: (() => Promise<void>)[] = [];
+  try {
+    await run(serverUrl, cleanup);
+  } finally {
+    for (const step of cleanup.reverse()) await step();
+  }
+}
+
+async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise<void> {
+  const name = `tasknest_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  cleanup.push(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+  const { rows: versionRows } = await admin.query<{ server_version: string }>('SHOW server_version');
+  const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+  const secret = randomBytes(32).toString('hex');
+  const probeFile = join(tmpdir(), `tasknest-probe-${process.pid}.json`);
+  const profileDir = join(RESULTS, 'profiles');
+  const profiling = env.BENCH_PROFILE === '1';
+  if (profiling) rmSync(profileDir, { recursive: true, force: true });
+
+  const tasknest = await startBuiltServer(
+    {
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: '10',
+      NODE_ENV: 'production',
+      JWT_ACCESS_SECRET: secret,
+      JWT_REFRESH_SECRET: randomBytes(32).toString('hex'),
+      JWT_ACCESS_TTL: '1h',
+      BCRYPT_COST: '12',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MIN: '10000000',
+      RATE_LIMIT_AUTH_PER_MIN: '1000000',
+      BENCH_PROBE_FILE: probeFile,
+    },
+    ['--import', join(ROOT, 'bench/probe.mjs'), ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+  );
+  cleanup.push(async () => {
+    tasknest.child.kill('SIGTERM');
+    await tasknest.exited;
+    await tasknest.dispose();
+  });
+  const floor = await startFloor(databaseUrl, secret);
+  cleanup.push(async () => void floor.child.kill('SIGTERM'));
+  const lines: string[] = [];
+  const data = await seed(tasknest.baseUrl, databaseUrl);
+  const rows: string[] = [];
+  const ratios = new Map<string, number>();
+  let listEndpoint: Endpoint | null = null;
+
+  for (const endpoint of ENDPOINTS.filter((candidate) => !env.BENCH_ONLY || candidate.name.includes(env.BENCH_ONLY))) {
+    const status = await probe(tasknest.baseUrl, endpoint, data);
+    if (status !== endpoint.status) {
+      rows.push(`| ${endpoint.name} | – | – | – | – | – | – | – | – | – | skipped: tasknest answers ${status}${status === 404 ? ' (not in this build)' : ''} |`);
+      continue;
+    }
+    const floorStatus = await probe(floor.baseUrl, endpoint, data);
+    if (floorStatus !== endpoint.status) throw new Error(`floor answers ${floorStatus} for ${endpoint.name}`);
+    if (endpoint.name.startsWith('GET /api/v1/tasks (')) listEndpoint = endpoint;
+    process.stderr.write(`bench: ${endpoint.name} …\n`);
+    const [ours, theirs] = await measurePair([{ baseUrl: tasknest.baseUrl, pid: tasknest.child.pid }, { baseUrl: floor.baseUrl, pid: floor.child.pid }], endpoint, data);
+    const ratio = ours.rps / theirs.rps;
+    ratios.set(endpoint.name, ratio);
+    const unexpected = ours.unexpected + theirs.unexpected;
+    rows.push(
+      `| ${endpoint.name} | ${fmt(ours.rps)} | ${fmt(ours.p50)} | ${fmt(ours.p99)} | ${cpuPerRequest(ours)} | ${fmt(theirs.rps)} | ${fmt(theirs.p50)} | ${fmt(theirs.p99)} | ${cpuPerRequest(theirs)} | **${fmt(ratio, 2)}** | ${unexpected ? `${unexpected} non-2xx/errors` : ''} |`,
+    );
+  }
+
+  lines.push(
+    `# tasknest bench`,
+    '',
+    `${new Date().toISOString()} · Node ${process.version} · ${availableParallelism()} CPUs · PostgreSQL ${versionRows[0].server_version} · ` +
+      `${CONNECTIONS} connections · ${DURATION} s per endpoint per server (${ROUNDS} alternating rounds; p50/p99 are medians of rounds) after ${WARMUP} s warm-up · ` +
+      `${SEEDED_TASKS} tasks seeded for one user · load average at start ${loadavg()[0].toFixed(1)}` +
+      (profiling ? ' · **tasknest under --cpu-prof: not representative**' : ''),
+    '',
+    '| endpoint | tasknest req/s | p50 ms | p99 ms | CPU µs/req | floor req/s | p50 ms | p99 ms | CPU µs/req | tasknest / floor req/s | note |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows,
+  );
+
+  if (env.BENCH_STORM !== '0') {
+    // Until the tasks module is in, GET /users/me stands in for the list (same auth and session check).
+    const reader = listEndpoint ?? ENDPOINTS[ENDPOINTS.length - 1];
+    process.stderr.write(`bench: login storm …\n`);
+    const calm = await load(tasknest.baseUrl, reader, data, DURATION, STORM_READERS);
+    await askProbe(tasknest, probeFile);
+    const login: Endpoint = { name: 'POST /api/v1/auth/login', method: 'POST', path: () => '/api/v1/auth/login', body: JSON.stringify({ email: data.email, password: PASSWORD }), status: 200 };
+    const [logins, readers] = await Promise.all([load(tasknest.baseUrl, login, data, DURATION, STORM_LOGINS), load(tasknest.baseUrl, reader, data, DURATION, STORM_READERS)]);
+    const delay = (await askProbe(tasknest, probeFile)).loopDelay;
+    lines.push(
+      '',
+      `## Login storm: ${STORM_LOGINS} clients logging in continuously (BCRYPT_COST=12), ${STORM_READERS} clients on ${reader.name}`,
+      '',
+      '| | req/s | p50 ms | p99 ms | non-2xx/errors |',
+      '|---|---:|---:|---:|---:|',
+      `| ${reader.name}, no storm | ${fmt(calm.rps)} | ${fmt(calm.p50)} | ${fmt(calm.p99)} | ${calm.unexpected} |`,
+      `| ${reader.name}, during the storm | ${fmt(readers.rps)} | ${fmt(readers.p50)} | **${fmt(readers.p99)}** | ${readers.unexpected} |`,
+      `| POST /api/v1/auth/login (the storm) | ${fmt(logins.rps, 1)} | ${fmt(logins.p50)} | ${fmt(logins.p99)} | ${logins.unexpected} |`,
+      '',
+      `Event-loop delay inside tasknest during the storm (monitorEventLoopDelay, beyond its 10 ms sampling interval): p50 ${delay.p50} ms, p99 **${delay.p99} ms**, max ${delay.max} ms.`,
+    );
+  }
+
+  const list = ratios.get('GET /api/v1/tasks (default page)');
+  const byId = ratios.get('GET /api/v1/tasks/{id}');
+  lines.push('', `Targets: list and get-by-id ≥ 0.5 of the floor (now ${list === undefined ? 'not measured' : fmt(list, 2)} and ${byId === undefined ? 'not measured' : fmt(byId, 2)}), p99 < 50 ms at ${CONNECTIONS} connections, list p99 < 100 ms during the storm.`);
+  // Stopped before the profiles are read: --cpu-prof writes them on exit.
+  for (const step of cleanup.splice(1).reverse()) await step();
+
+  const table = lines.join('\n') + '\n';
+  process.stdout.write(`\n${table}`);
+  if (profiling) {
+    // A profiled run is not a result: it goes next to its profiles (git-ignored), latest.md stays.
+    const summary = summariseProfiles(profileDir);
+    writeFileSync(join(profileDir, 'summary.md'), `${table}\n${summary}\n`);
+    process.stdout.write(`\n${summary}\n`);
+  } else {
+    mkdirSync(RESULTS, { recursive: true });
+    writeFileSync(join(RESULTS, 'latest.md'), table);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
