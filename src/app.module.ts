@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { RedisModule } from './common/redis/redis.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { buildDataSourceOptions, type DatabaseConnection } from './database/data-source-options.js';
 import { HealthModule } from './health/health.module.js';
@@ -18,6 +19,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(database), retryAttempts: 3, retryDelay: 1000 }),
         ScheduleModule.forRoot(),
+        RedisModule,
         HealthModule,
         UsersModule,
         AuthModule,

@@ -5,6 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { RequestLogController } from './common/logging/logger.js';
 import { registerRateLimit } from './common/http/rate-limit.js';
+import { RedisConnection } from './common/redis/redis-connection.js';
 import { StrictValidationPipe } from './common/http/strict-validation.pipe.js';
 import { requestIdFor } from './common/http/request-id.js';
 import { securityHeaders } from './common/http/security-headers.js';
@@ -46,23 +47,21 @@ export async function createApp(config: AppConfig, database: DatabaseConnection,
     bodyParser: false,
     preview: options.preview ?? false,
   });
-  await setupApp(app, config);
+  await setupApp(app, config, options.preview ?? false);
   return app;
 }
 
 /** Everything about the HTTP surface, shared by main.ts, the e2e tests and the OpenAPI script. */
-async function setupApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+async function setupApp(app: NestFastifyApplication, config: AppConfig, preview: boolean): Promise<void> {
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After', 'Idempotent-Replayed'] });
 
-  const redis = await registerRateLimit(app, config);
+  // The OpenAPI script builds the graph without instances (preview): no Redis to count in.
+  await registerRateLimit(app, config, preview ? null : app.get(RedisConnection).client);
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onClose', async () => {
-    redis?.disconnect();
-  });
   // JSON only: without this fastify would also accept text/plain bodies.
   fastify.removeContentTypeParser('text/plain');
   // From the moment the server stops accepting connections until the last request in flight is

@@ -83,6 +83,28 @@ describe('rate limits', () => {
     });
   });
 
+  describe('on the routes that check the current password', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await createTestApp({ database, env: { RATE_LIMIT_AUTH_PER_MIN: '2' } });
+    });
+
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it('limits password guesses through a stolen access token like logins', async () => {
+      const user = await registerUser(t);
+      const guess = () =>
+        t.http().post('/api/v1/users/me/password').set(bearer(user.accessToken)).send({ currentPassword: 'guess-number-1', newPassword: 'a-new-long-password-9' });
+      for (let attempt = 1; attempt <= 2; attempt++) expectProblem(await guess(), 403);
+      expectRateLimited(await guess());
+      // The deletion route has its own counter.
+      expectProblem(await t.http().delete('/api/v1/users/me').set(bearer(user.accessToken)).send({ password: 'guess-number-2' }), 403);
+    });
+  });
+
   describe('behind a trusted proxy (TRUST_PROXY=true)', () => {
     let t: TestApp;
 
@@ -137,6 +159,12 @@ describe('rate limits', () => {
       expect(await redis.keys(`${prefix}*`)).toEqual(expect.arrayContaining([expect.stringContaining('auth:/api/v1/auth/login:')]));
     });
 
+    it('report Redis in the readiness probe', async () => {
+      const ready = await first.http().get('/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.info).toEqual(expect.objectContaining({ database: expect.objectContaining({ status: 'up' }), redis: { status: 'up' } }));
+    });
+
     it('see each other\'s logout and logout-all on the very next request', async () => {
       const user = await registerUser(first);
       expect((await getMe(second, user.accessToken)).status).toBe(200);
@@ -179,6 +207,9 @@ describe('rate limits', () => {
         expectProblem(await timed(() => badLogin(t)), 401);
         expect((await timed(() => getMe(t, user.accessToken))).status).toBe(200);
       }
+      const ready = await timed(() => t.http().get('/health/ready'));
+      expectProblem(ready, 503);
+      expect((await t.http().get('/health/live')).status).toBe(200);
       const outageWarnings = warn.mock.calls.filter((call) => call.some((part) => typeof part === 'string' && part.startsWith('Redis is unreachable')));
       expect(outageWarnings).toHaveLength(1);
     });

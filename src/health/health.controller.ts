@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../common/auth/public.decorator.js';
 import { ApiProblemResponses } from '../common/problem/api-problem-responses.decorator.js';
+import { RedisHealthIndicator } from './redis.health.js';
 
 const HEALTH_SCHEMA = {
   type: 'object',
@@ -22,6 +23,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
   ) {}
 
   @Get('live')
@@ -34,10 +36,11 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
-  @ApiOkResponse({ description: 'The database answers.', schema: HEALTH_SCHEMA })
+  @ApiOkResponse({ description: 'The database answers, and Redis too when REDIS_URL is set.', schema: HEALTH_SCHEMA })
   @ApiProblemResponses(503)
-  @ApiOperation({ operationId: 'health_ready', summary: 'The database answers' })
+  @ApiOperation({ operationId: 'health_ready', summary: 'The database (and Redis, when configured) answers' })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+    const database = () => this.database.pingCheck('database', { timeout: 2000 });
+    return this.redis.configured ? this.health.check([database, () => this.redis.ping('redis')]) : this.health.check([database]);
   }
 }

@@ -3,6 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import { Authenticated } from '../common/auth/authenticated.decorator.js';
 import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
 import { CurrentUser } from '../common/auth/current-user.decorator.js';
+import { AuthRateLimit } from '../common/http/rate-limit.js';
 import { ApiProblemResponses } from '../common/problem/api-problem-responses.decorator.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { DeleteAccountDto } from './dto/delete-account.dto.js';
@@ -31,6 +32,8 @@ export class UsersController {
     return this.users.updateMe(caller, body);
   }
 
+  // Both take the current password: limited like login, so a stolen access token cannot guess it quickly.
+  @AuthRateLimit()
   @Post('me/password')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
@@ -44,6 +47,7 @@ export class UsersController {
     return this.users.changePassword(caller, body);
   }
 
+  @AuthRateLimit()
   @Delete('me')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({

@@ -1,9 +1,8 @@
 import rateLimit from '@fastify/rate-limit';
-import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/app-config.js';
 import { ApiProblem } from '../problem/api-problem.js';
 
@@ -14,7 +13,8 @@ interface RateLimitRouteConfig {
 }
 
 /**
- * register, login and refresh: RATE_LIMIT_AUTH_PER_MIN per client IP, counted per route.
+ * register, login, refresh, the emailed-link routes and the two that check the current password
+ * (password change, account deletion): RATE_LIMIT_AUTH_PER_MIN per client IP, counted per route.
  * Everything else shares RATE_LIMIT_PER_MIN per client IP.
  */
 export const AuthRateLimit = () => RouteConfig({ authRateLimited: true } satisfies RateLimitRouteConfig);
@@ -22,43 +22,13 @@ export const AuthRateLimit = () => RouteConfig({ authRateLimited: true } satisfi
 const isAuthRoute = (request: FastifyRequest): boolean => (request.routeOptions.config as RateLimitRouteConfig).authRateLimited === true;
 
 /**
- * One connection for the counters. Commands fail at once while it is down (no offline queue) and
- * time out after 500 ms, so a dead or hanging Redis costs a request at most that. The outage is
- * logged once when it starts and once when it ends, not on every reconnect attempt. A short
- * disconnectTimeout: ioredis arms that timer even when the socket is already gone (Redis down),
- * and it would hold the process open on shutdown for its full length.
- */
-function connectRedis(url: string): Redis {
-  const logger = new Logger('RateLimit');
-  const redis = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 1000,
-    commandTimeout: 500,
-    disconnectTimeout: 200,
-  });
-  let down = false;
-  redis.on('error', (error: Error) => {
-    if (down) return;
-    down = true;
-    logger.warn({ err: error.message }, 'Redis is unreachable: rate limits are not enforced until it is back');
-  });
-  redis.on('ready', () => {
-    if (!down) return;
-    down = false;
-    logger.log('Redis is reachable again: rate limits are enforced');
-  });
-  return redis;
-}
-
-/**
  * @fastify/rate-limit counts in fastify's onRequest hook, before Nest does any work. The client is
  * `request.ip`: the socket address unless TRUST_PROXY names the proxies to believe. With REDIS_URL
  * the counters (keys under RATE_LIMIT_REDIS_PREFIX) are shared by every instance; if Redis is down
  * the limit is skipped (fail open, logged) so an outage of the limiter never takes the API down.
  */
-export async function registerRateLimit(app: NestFastifyApplication, config: AppConfig): Promise<Redis | null> {
-  const redis = config.redisUrl ? connectRedis(config.redisUrl) : null;
+/** `redis` null: counters in memory, per instance. */
+export async function registerRateLimit(app: NestFastifyApplication, config: AppConfig, redis: Redis | null): Promise<void> {
   await app.register(rateLimit, {
     global: true,
     timeWindow: WINDOW_MS,
@@ -77,5 +47,4 @@ export async function registerRateLimit(app: NestFastifyApplication, config: App
         headers: { 'Retry-After': String(Math.max(1, Math.ceil(context.ttl / 1000))) },
       }),
   });
-  return redis;
 }
