@@ -4,34 +4,16 @@
  * what it would still change — the same diff `migration:generate --check` uses.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { createScratchDatabase } from '../src/database/scratch-database.js';
 
 async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const embedded = await startEmbeddedPostgres({ dataDir: null });
-    return { url: embedded.url, drop: () => embedded.stop() };
-  }
-  const name = `tasknest_migrations_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  if (serverUrl) return createScratchDatabase(serverUrl, 'tasknest_migrations');
+  const embedded = await startEmbeddedPostgres({ dataDir: null });
+  return { url: embedded.url, drop: () => embedded.stop() };
 }
 
 const database = await freshDatabase();

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { createScratchDatabase } from '../../src/database/scratch-database.js';
 
 export interface TestDatabase {
   url: string;
@@ -18,24 +17,8 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
-    const name = `tasknest_e2e_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      poolSize: 10,
-      embedded: false,
-      async drop() {
-        const client = new pg.Client({ connectionString: serverUrl });
-        await client.connect();
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await client.end();
-      },
-    };
+    const scratch = await createScratchDatabase(serverUrl, 'tasknest_e2e');
+    return { url: scratch.url, poolSize: 10, embedded: false, drop: () => scratch.drop() };
   }
   const template = process.env.TASKNEST_PGLITE_TEMPLATE;
   const loadDataDir = template ? new Blob([await readFile(template)]) : undefined;
