@@ -64,6 +64,15 @@ async function setupApp(app: NestFastifyApplication, config: AppConfig, preview:
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: without this fastify would also accept text/plain bodies.
   fastify.removeContentTypeParser('text/plain');
+  // fastify's own JSON parser (prototype-poisoning checks included), except that an empty body
+  // declared as JSON counts as no body: `PATCH …/complete` with `Content-Type: application/json`
+  // and nothing else toggles, as it does with no Content-Type at all.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body.length === 0) done(null, undefined);
+    else parseJson(request, body.toString(), done);
+  });
   // From the moment the server stops accepting connections until the last request in flight is
   // done, a new request on a kept-alive connection is turned away so the drain can finish.
   let closing = false;

@@ -50,6 +50,11 @@ describe('HTTP conventions', () => {
     expect(JSON.stringify(response.body)).not.toMatch(/Unexpected|position|SyntaxError/);
   });
 
+  it('rejects prototype-poisoning JSON with a 400 problem', async () => {
+    const response = await t.http().post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"email":"a@b.c","password":"x","__proto__":{"admin":true}}');
+    expectProblem(response, 400);
+  });
+
   it('rejects a body over 100 kB with a 413 problem', async () => {
     const response = await t.http().patch('/api/v1/users/me').set(bearer(user.accessToken)).send({ name: 'x'.repeat(300 * 1024) });
     expectProblem(response, 413);

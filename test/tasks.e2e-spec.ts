@@ -292,6 +292,11 @@ describe('tasks: create, read, replace, update, complete, delete', () => {
       expect(second.status).toBe(200);
       expect(second.body).toEqual(expect.objectContaining({ completed: false, completedAt: null }));
       expect(await taskRow(task.id)).toEqual(expect.objectContaining({ completed: false, completed_at: null, version: 3 }));
+
+      // Some clients always declare JSON, even with nothing to send.
+      const third = await t.http().patch(`/api/v1/tasks/${task.id}/complete`).set(auth()).set('Content-Type', 'application/json');
+      expect(third.status).toBe(200);
+      expect(third.body.completed).toBe(true);
     });
 
     it('sets the state it is given, keeping completedAt when it does not change', async () => {
