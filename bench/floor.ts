@@ -128,35 +128,43 @@ async function getMe(caller: Caller, response: ServerResponse): Promise<void> {
   send(response, 200, { id: user.id, email: user.email, name: user.name, emailVerified: user.email_verified, createdAt: user.created_at.toISOString(), updatedAt: user.updated_at.toISOString() });
 }
 
-/** The default page: newest first, ties by id, 20 rows, plus the total. */
+/** The default page, as TaskRepository.list runs it: newest first, ties by id, 20 rows, plus the total. */
 async function listTasks(caller: Caller, response: ServerResponse): Promise<void> {
   const [page, count] = await Promise.all([
     pool.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE owner_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, [caller.userId, DEFAULT_LIMIT, 0]),
-    pool.query<{ total: string }>('SELECT count(*) AS total FROM tasks WHERE owner_id = $1', [caller.userId]),
+    pool.query<{ total: number }>('SELECT count(*)::int AS total FROM tasks WHERE owner_id = $1', [caller.userId]),
   ]);
-  const total = Number(count.rows[0].total);
+  const total = count.rows[0].total;
   send(response, 200, { data: page.rows.map(toTask), meta: { page: 1, limit: DEFAULT_LIMIT, total, totalPages: Math.ceil(total / DEFAULT_LIMIT) } });
 }
+
+/** The same validator as src/tasks/task-etag.ts. */
+const etag = (id: string, version: number) => `"v${version}-${id.slice(0, 8).toLowerCase()}"`;
 
 async function getTask(caller: Caller, id: string, response: ServerResponse): Promise<void> {
   if (!UUID.test(id)) return send(response, 404, problem(404, 'not-found', 'The resource does not exist.'));
   const { rows } = await pool.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND owner_id = $2`, [id, caller.userId]);
   if (!rows[0]) return send(response, 404, problem(404, 'not-found', 'The resource does not exist.'));
-  send(response, 200, toTask(rows[0]), { ETag: `"${rows[0].id}.${rows[0].version}"` });
+  send(response, 200, toTask(rows[0]), { ETag: etag(rows[0].id, rows[0].version) });
 }
 
+/** POST /tasks without Idempotency-Key: CreateTaskDto's rules for the fields the bench sends, TaskRepository.insert's statement. */
 async function createTask(caller: Caller, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const body = (await readJson(request)) as { title?: unknown; description?: unknown; priority?: unknown };
+  const body = (await readJson(request)) as { title?: unknown; description?: unknown; priority?: unknown; dueDate?: unknown; completed?: unknown };
   const title = typeof body.title === 'string' ? body.title.trim() : '';
   if (title.length < 1 || title.length > 200) return send(response, 400, problem(400, 'validation-failed', 'title must be 1–200 characters'));
   const description = typeof body.description === 'string' ? body.description : null;
   const priority = body.priority === 'low' || body.priority === 'high' ? body.priority : 'medium';
+  const dueDate = typeof body.dueDate === 'string' ? new Date(body.dueDate) : null;
+  const completed = body.completed === true;
   const { rows } = await pool.query<TaskRow>(
-    `INSERT INTO tasks (owner_id, title, description, priority) VALUES ($1, $2, $3, $4) RETURNING ${TASK_COLUMNS}`,
-    [caller.userId, title, description, priority],
+    `INSERT INTO tasks (owner_id, title, description, priority, due_date, completed, completed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6::boolean THEN now() END)
+       RETURNING ${TASK_COLUMNS}`,
+    [caller.userId, title, description, priority, dueDate, completed],
   );
-  const task = toTask(rows[0]);
-  send(response, 201, task, { Location: `/api/v1/tasks/${task.id}`, ETag: `"${task.id}.${rows[0].version}"` });
+  const path = (request.url ?? '/').split('?')[0];
+  send(response, 201, toTask(rows[0]), { Location: `${path}/${rows[0].id}`, ETag: etag(rows[0].id, rows[0].version) });
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

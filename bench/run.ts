@@ -4,13 +4,13 @@
  *
  * Env: DATABASE_URL (required) · BENCH_DURATION seconds per endpoint per server (10) ·
  * BENCH_WARMUP seconds (2) · BENCH_ROUNDS (2: each server gets DURATION/ROUNDS seconds, alternately) · BENCH_CONNECTIONS (50) · BENCH_ONLY (substring of endpoint names) ·
- * BENCH_STORM=0 skips the login storm · BENCH_STORM_READERS (10) · BENCH_PROFILE=1 runs tasknest
+ * BENCH_STORM=0 skips the login storm · BENCH_HEADERS=0 skips the writes with and without If-Match / Idempotency-Key · BENCH_STORM_READERS (10) · BENCH_PROFILE=1 runs tasknest
  * under --cpu-prof and prints where its CPU time went (the numbers are then not representative).
  *
  * Prints one markdown table and writes it to bench/results/latest.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,12 +30,17 @@ const ROUNDS = Number(env.BENCH_ROUNDS ?? 2);
 const STORM_LOGINS = 20;
 const STORM_READERS = Number(env.BENCH_STORM_READERS ?? 10);
 const SEEDED_TASKS = 10_000;
+/** Enough that a PATCH's If-Match is never overtaken by another connection's PATCH of the same task. */
+const WRITABLE_TASKS = 1000;
 const PASSWORD = 'bench-otter-lantern-42';
 
 interface Seed {
   accessToken: string;
   email: string;
   taskId: string;
+  /** Tasks the PATCH runs take in turn (none of them on the list's first page or taskId). */
+  writableTaskIds: string[];
+  databaseUrl: string;
 }
 
 interface Target {
@@ -45,18 +50,89 @@ interface Target {
 
 interface Endpoint {
   name: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   path(seed: Seed): string;
   body?: string;
   status: number;
+  /** Per-request changes (a path, a header), for requests that cannot all be the same. */
+  requests?(seed: Seed): autocannon.Request[];
+  /** Runs before every load of this endpoint (not timed). */
+  prepare?(seed: Seed): Promise<void>;
 }
+
+const CREATE_BODY = JSON.stringify({ title: 'Benchmark task', priority: 'high' });
 
 /** What is measured. Adding an endpoint is one entry; it is skipped (with a note) while tasknest answers 404. */
 const ENDPOINTS: Endpoint[] = [
   { name: 'GET /api/v1/tasks (default page)', method: 'GET', path: () => '/api/v1/tasks', status: 200 },
   { name: 'GET /api/v1/tasks/{id}', method: 'GET', path: (seed) => `/api/v1/tasks/${seed.taskId}`, status: 200 },
-  { name: 'POST /api/v1/tasks', method: 'POST', path: () => '/api/v1/tasks', body: JSON.stringify({ title: 'Benchmark task', priority: 'high' }), status: 201 },
+  { name: 'POST /api/v1/tasks', method: 'POST', path: () => '/api/v1/tasks', body: CREATE_BODY, status: 201 },
   { name: 'GET /api/v1/users/me', method: 'GET', path: () => '/api/v1/users/me', status: 200 },
+];
+
+const PATCH_BODY = JSON.stringify({ title: 'Benchmark patch', priority: 'low' });
+
+/** The ETag each writable task has now, as the last answer for it said. Seeded tasks start at version 1. */
+const currentEtags = new Map<string, string>();
+
+/**
+ * PATCH /tasks/{id} over the writable tasks in turn, so two connections never write one task at
+ * once; with If-Match each request names the version the previous answer for that task gave, so
+ * every write passes the version check (a 412 would show up as non-2xx).
+ */
+function patchRequests(withIfMatch: boolean) {
+  return (seed: Seed): autocannon.Request[] => {
+    let next = 0;
+    return [
+      {
+        method: 'PATCH',
+        body: PATCH_BODY,
+        setupRequest: (request, context) => {
+          const id = seed.writableTaskIds[next++ % seed.writableTaskIds.length];
+          Object.assign(context, { id });
+          const etag = currentEtags.get(id) ?? `"v1-${id.slice(0, 8)}"`;
+          return { ...request, path: `/api/v1/tasks/${id}`, headers: withIfMatch ? { ...request.headers, 'if-match': etag } : request.headers };
+        },
+        onResponse: (_status, _body, context, headers) => {
+          const { id } = context as { id?: string };
+          const etag = headers?.etag ?? headers?.ETag;
+          if (id && typeof etag === 'string') currentEtags.set(id, etag);
+        },
+      },
+    ];
+  };
+}
+
+/**
+ * Reads every writable task's version from the database: a PATCH cut off when a run ends still
+ * bumps its task's version, and the answer that would have said so is never read.
+ */
+async function refreshEtags(seed: Seed): Promise<void> {
+  const client = new pg.Client({ connectionString: seed.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; version: number }>('SELECT id, version FROM tasks WHERE id = ANY($1::uuid[])', [seed.writableTaskIds]);
+    for (const row of rows) currentEtags.set(row.id, `"v${row.version}-${row.id.slice(0, 8)}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** POST /tasks, each request with a fresh Idempotency-Key: the key's transaction runs every time. */
+const postWithIdempotencyKey = (): autocannon.Request[] => [
+  { method: 'POST', body: CREATE_BODY, setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'idempotency-key': randomUUID() } }) },
+];
+
+/** Issue 9: what the ETag and Idempotency-Key machinery costs a write that does not use it, against one that does. */
+const HEADER_PAIRS: [Endpoint, Endpoint][] = [
+  [
+    { name: 'PATCH /api/v1/tasks/{id} without If-Match', method: 'PATCH', path: (seed) => `/api/v1/tasks/${seed.taskId}`, body: PATCH_BODY, status: 200, requests: patchRequests(false) },
+    { name: 'PATCH /api/v1/tasks/{id} with If-Match', method: 'PATCH', path: (seed) => `/api/v1/tasks/${seed.taskId}`, body: PATCH_BODY, status: 200, requests: patchRequests(true), prepare: refreshEtags },
+  ],
+  [
+    { name: 'POST /api/v1/tasks without Idempotency-Key', method: 'POST', path: () => '/api/v1/tasks', body: CREATE_BODY, status: 201 },
+    { name: 'POST /api/v1/tasks with Idempotency-Key', method: 'POST', path: () => '/api/v1/tasks', body: CREATE_BODY, status: 201, requests: postWithIdempotencyKey },
+  ],
 ];
 
 interface Measurement {
@@ -82,12 +158,14 @@ function cpuSeconds(pid: number | undefined): number | null {
 }
 
 async function load(baseUrl: string, endpoint: Endpoint, seed: Seed, seconds: number, connections: number, pid?: number): Promise<Measurement> {
+  await endpoint.prepare?.(seed);
   const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url: baseUrl + endpoint.path(seed),
     method: endpoint.method,
     headers: { authorization: `Bearer ${seed.accessToken}`, 'content-type': 'application/json' },
     body: endpoint.body,
+    requests: endpoint.requests?.(seed),
     connections,
     duration: seconds,
   });
@@ -108,11 +186,12 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * Warm both up, then alternate short runs (tasknest, floor, tasknest, …) so that a neighbour's
  * burst of CPU on a shared machine lands on both sides. req/s over all rounds, latency medians.
  */
-async function measurePair(servers: [Target, Target], endpoint: Endpoint, seed: Seed): Promise<[Measurement, Measurement]> {
+async function measurePair(servers: [Target, Target], endpoints: Endpoint | [Endpoint, Endpoint], seed: Seed): Promise<[Measurement, Measurement]> {
+  const sides = servers.map((server, side) => ({ server, endpoint: Array.isArray(endpoints) ? endpoints[side] : endpoints }));
   const rounds: [Measurement[], Measurement[]] = [[], []];
-  for (const server of servers) if (WARMUP > 0) await load(server.baseUrl, endpoint, seed, WARMUP, CONNECTIONS);
+  for (const { server, endpoint } of sides) if (WARMUP > 0) await load(server.baseUrl, endpoint, seed, WARMUP, CONNECTIONS);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [side, server] of servers.entries()) rounds[side].push(await load(server.baseUrl, endpoint, seed, DURATION / ROUNDS, CONNECTIONS, server.pid));
+    for (const [side, { server, endpoint }] of sides.entries()) rounds[side].push(await load(server.baseUrl, endpoint, seed, DURATION / ROUNDS, CONNECTIONS, server.pid));
   }
   const combine = (runs: Measurement[]): Measurement => ({
     rps: runs.reduce((sum, run) => sum + run.requests, 0) / DURATION,
@@ -133,6 +212,51 @@ async function probe(baseUrl: string, endpoint: Endpoint, seed: Seed): Promise<n
   });
   await response.arrayBuffer();
   return response.status;
+}
+
+interface Answer {
+  status: number;
+  body: string;
+  etag: string | null;
+  location: string | null;
+}
+
+async function answer(baseUrl: string, method: string, path: string, seed: Seed, body?: string): Promise<Answer> {
+  const response = await fetch(baseUrl + path, { method, headers: { authorization: `Bearer ${seed.accessToken}`, 'content-type': 'application/json' }, body });
+  return { status: response.status, body: await response.text(), etag: response.headers.get('etag'), location: response.headers.get('location') };
+}
+
+/** A created task's body with what must differ between two creations (id, timestamps) blanked, key order kept. */
+function withoutIdentity(body: string): string {
+  const task = JSON.parse(body) as Record<string, unknown>;
+  return JSON.stringify({ ...task, id: '<id>', createdAt: '<time>', updatedAt: '<time>' });
+}
+
+/**
+ * The floor is only a floor if it answers exactly what tasknest answers: same bodies byte for byte
+ * (new rows aside), same ETag and Location shapes. Any difference stops the bench.
+ */
+async function checkFloorMirrors(tasknest: string, floor: string, seed: Seed): Promise<void> {
+  const differences: string[] = [];
+  const compare = (what: string, ours: unknown, theirs: unknown) => {
+    if (ours !== theirs) differences.push(`${what}:\n  tasknest ${String(ours).slice(0, 300)}\n  floor    ${String(theirs).slice(0, 300)}`);
+  };
+  for (const path of ['/api/v1/tasks', `/api/v1/tasks/${seed.taskId}`]) {
+    const [ours, theirs] = await Promise.all([answer(tasknest, 'GET', path, seed), answer(floor, 'GET', path, seed)]);
+    compare(`GET ${path} status`, ours.status, theirs.status);
+    compare(`GET ${path} body`, ours.body, theirs.body);
+    compare(`GET ${path} ETag`, ours.etag, theirs.etag);
+  }
+  const created = await Promise.all([answer(tasknest, 'POST', '/api/v1/tasks', seed, CREATE_BODY), answer(floor, 'POST', '/api/v1/tasks', seed, CREATE_BODY)]);
+  compare('POST /api/v1/tasks status', created[0].status, created[1].status);
+  compare('POST /api/v1/tasks body', withoutIdentity(created[0].body), withoutIdentity(created[1].body));
+  for (const [side, reply] of ['tasknest', 'floor'].map((side, index) => [side, created[index]] as const)) {
+    const { id } = JSON.parse(reply.body) as { id: string };
+    compare(`POST /api/v1/tasks Location (${side})`, reply.location, `/api/v1/tasks/${id}`);
+    compare(`POST /api/v1/tasks ETag (${side})`, reply.etag, `"v1-${id.slice(0, 8)}"`);
+  }
+  if (differences.length > 0) throw new Error(`the floor does not answer what tasknest answers:\n${differences.join('\n')}`);
+  process.stderr.write('bench: the floor answers list, get and create byte for byte like tasknest\n');
 }
 
 async function waitUntilReady(baseUrl: string, child: ChildProcess): Promise<void> {
@@ -178,8 +302,12 @@ async function seed(baseUrl: string, databaseUrl: string): Promise<Seed> {
   );
   await client.query('ANALYZE');
   const { rows } = await client.query<{ id: string }>('SELECT id FROM tasks WHERE owner_id = $1 ORDER BY created_at DESC LIMIT 1 OFFSET 5000', [auth.user.id]);
+  const { rows: writable } = await client.query<{ id: string }>('SELECT id FROM tasks WHERE owner_id = $1 ORDER BY created_at DESC LIMIT $2 OFFSET 6000', [
+    auth.user.id,
+    WRITABLE_TASKS,
+  ]);
   await client.end();
-  return { accessToken: auth.accessToken, email, taskId: rows[0].id };
+  return { accessToken: auth.accessToken, email, taskId: rows[0].id, writableTaskIds: writable.map((row) => row.id), databaseUrl };
 }
 
 const fmt = (value: number, digits = 0) => value.toFixed(digits);
@@ -242,6 +370,7 @@ async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise
   cleanup.push(async () => void floor.child.kill('SIGTERM'));
   const lines: string[] = [];
   const data = await seed(tasknest.baseUrl, databaseUrl);
+  await checkFloorMirrors(tasknest.baseUrl, floor.baseUrl, data);
   const rows: string[] = [];
   const ratios = new Map<string, number>();
   let listEndpoint: Endpoint | null = null;
@@ -277,6 +406,31 @@ async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows,
   );
+
+  const pairs = HEADER_PAIRS.filter((pair) => !env.BENCH_ONLY || pair.some((endpoint) => endpoint.name.includes(env.BENCH_ONLY ?? '')));
+  if (env.BENCH_HEADERS !== '0' && pairs.length > 0) {
+    const headerRows: string[] = [];
+    const self: Target = { baseUrl: tasknest.baseUrl, pid: tasknest.child.pid };
+    for (const [without, withHeader] of pairs) {
+      process.stderr.write(`bench: ${without.name} / ${withHeader.name} …\n`);
+      const [plain, conditional] = await measurePair([self, self], [without, withHeader], data);
+      for (const [endpoint, run] of [[without, plain], [withHeader, conditional]] as const) {
+        headerRows.push(
+          `| ${endpoint.name} | ${fmt(run.rps)} | ${fmt(run.p50)} | ${fmt(run.p99)} | ${cpuPerRequest(run)} | ${run === conditional ? `**${fmt(run.rps / plain.rps, 2)}**` : '1'} | ${run.unexpected ? `${run.unexpected} non-2xx/errors` : ''} |`,
+        );
+      }
+    }
+    lines.push(
+      '',
+      `## Writes with and without If-Match / Idempotency-Key (tasknest only, alternating rounds)`,
+      '',
+      'PATCH takes 1000 tasks in turn; with If-Match every request names the current version. Every POST with Idempotency-Key has a fresh key.',
+      '',
+      '| request | req/s | p50 ms | p99 ms | CPU µs/req | req/s vs without | note |',
+      '|---|---:|---:|---:|---:|---:|---|',
+      ...headerRows,
+    );
+  }
 
   if (env.BENCH_STORM !== '0') {
     // Until the tasks module is in, GET /users/me stands in for the list (same auth and session check).

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiProblem } from '../common/problem/api-problem.js';
 import { AppConfig } from '../config/app-config.js';
+import { poolQuery } from '../database/pool-query.js';
 import type { ClientInfo } from './client-info.decorator.js';
 import { Session } from './session.entity.js';
 import { isUuid, type RefreshCaller } from './token-claims.js';
@@ -86,10 +87,11 @@ export class SessionsService {
 
   /** The per-request check behind every access token: one primary-key lookup. */
   async isActive(sessionId: string, userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      'SELECT 1 FROM sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3',
-      [sessionId, userId, new Date()],
-    );
+    const rows = await poolQuery<unknown>(this.dataSource, 'SELECT 1 FROM sessions WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > $3', [
+      sessionId,
+      userId,
+      new Date(),
+    ]);
     return rows.length > 0;
   }
 

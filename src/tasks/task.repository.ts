@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isUuid } from '../auth/token-claims.js';
+import { poolQuery } from '../database/pool-query.js';
 import { Task, type TaskPriority } from './task.entity.js';
 
 /** The list orders, each ending in id in the same direction so pages never skip or repeat a task. */
@@ -115,8 +116,8 @@ export class TaskRepository {
   async list(ownerId: string, query: TaskListQuery): Promise<{ tasks: Task[]; total: number }> {
     const { page, count } = this.listQueries(ownerId, query);
     const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query<TaskRow[]>(page.text, page.values),
-      this.dataSource.query<{ total: number }[]>(count.text, count.values),
+      poolQuery<TaskRow>(this.dataSource, page.text, page.values),
+      poolQuery<{ total: number }>(this.dataSource, count.text, count.values),
     ]);
     return { tasks: rows.map(toTask), total };
   }
@@ -143,7 +144,7 @@ export class TaskRepository {
 
   async findOne(ownerId: string, id: string): Promise<Task | null> {
     if (!isUuid(id)) return null;
-    const rows = await this.dataSource.query<TaskRow[]>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND owner_id = $2`, [id, ownerId]);
+    const rows = await poolQuery<TaskRow>(this.dataSource, `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND owner_id = $2`, [id, ownerId]);
     return rows.length > 0 ? toTask(rows[0]) : null;
   }
 
