@@ -16,6 +16,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { createScratchDatabase } from '../src/database/scratch-database.js';
 import { ensureBuilt, freePort, startBuiltServer } from '../test/support/built-server.js';
 import { summariseProfiles } from './profile-summary.js';
 import { askProbe } from './server-probe.js';
@@ -328,17 +329,22 @@ async function main(): Promise<void> {
   }
 }
 
+async function showServerVersion(databaseUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    return rows[0].server_version;
+  } finally {
+    await client.end();
+  }
+}
+
 async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise<void> {
-  const name = `tasknest_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  cleanup.push(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  });
-  const { rows: versionRows } = await admin.query<{ server_version: string }>('SHOW server_version');
-  const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+  const scratch = await createScratchDatabase(serverUrl, 'tasknest_bench');
+  cleanup.push(() => scratch.drop());
+  const databaseUrl = scratch.url;
+  const serverVersion = await showServerVersion(databaseUrl);
   const secret = randomBytes(32).toString('hex');
   const probeFile = join(tmpdir(), `tasknest-probe-${process.pid}.json`);
   const profileDir = join(RESULTS, 'profiles');
@@ -397,7 +403,7 @@ async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise
   lines.push(
     `# tasknest bench`,
     '',
-    `${new Date().toISOString()} · Node ${process.version} · ${availableParallelism()} CPUs · PostgreSQL ${versionRows[0].server_version} · ` +
+    `${new Date().toISOString()} · Node ${process.version} · ${availableParallelism()} CPUs · PostgreSQL ${serverVersion} · ` +
       `${CONNECTIONS} connections · ${DURATION} s per endpoint per server (${ROUNDS} alternating rounds; p50/p99 are medians of rounds) after ${WARMUP} s warm-up · ` +
       `${SEEDED_TASKS} tasks seeded for one user · load average at start ${loadavg()[0].toFixed(1)}` +
       (profiling ? ' · **tasknest under --cpu-prof: not representative**' : ''),

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { createScratchDatabase } from '../src/database/scratch-database.js';
 import { ensureBuilt, startBuiltServer, type BuiltServer } from '../test/support/built-server.js';
 import { askProbe } from './server-probe.js';
 
@@ -61,11 +62,8 @@ async function main(): Promise<void> {
   const serverUrl = env.DATABASE_URL;
   if (!serverUrl) throw new Error('DATABASE_URL must point at a PostgreSQL server (a fresh database is created on it)');
   ensureBuilt();
-  const name = `tasknest_soak_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+  const scratch = await createScratchDatabase(serverUrl, 'tasknest_soak');
+  const databaseUrl = scratch.url;
   // Cost 4: logins and registrations stay in the mix without the soak turning into a bcrypt run.
   const probeFile = join(tmpdir(), `tasknest-soak-probe-${process.pid}.json`);
   const server = await startBuiltServer(
@@ -148,8 +146,7 @@ async function main(): Promise<void> {
     server.child.kill('SIGTERM');
     await server.exited;
     await server.dispose();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 

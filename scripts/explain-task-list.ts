@@ -14,15 +14,14 @@
  */
 import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/load-config.js';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
+import { createScratchDatabase } from '../src/database/scratch-database.js';
 import { ListTasksQueryDto } from '../src/tasks/dto/list-tasks-query.dto.js';
 import { TaskRepository } from '../src/tasks/task.repository.js';
 import { PasswordHasher } from '../src/users/password-hasher.service.js';
@@ -40,19 +39,6 @@ if (!config.databaseUrl) {
   process.exit(2);
 }
 const serverUrl = config.databaseUrl;
-const databaseName = `tasknest_explain_${randomBytes(4).toString('hex')}`;
-const databaseUrl = new URL(serverUrl);
-databaseUrl.pathname = `/${databaseName}`;
-
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function seed(dataSource: DataSource): Promise<string[]> {
   const passwordHash = await new PasswordHasher(config).hash(PASSWORD);
@@ -156,7 +142,8 @@ async function timeDefaultList(): Promise<void> {
   }
 }
 
-await onServer(`CREATE DATABASE ${databaseName}`);
+const scratch = await createScratchDatabase(serverUrl, 'tasknest_explain');
+const databaseUrl = new URL(scratch.url);
 let exitCode = 0;
 try {
   const dataSource = new DataSource({ ...buildDataSourceOptions({ url: databaseUrl.toString(), poolSize: 2 }), migrationsRun: false });
@@ -187,7 +174,7 @@ try {
   if (args.has('--keep')) {
     process.stdout.write(`\nKept ${databaseUrl.toString()} (user explain-0@example.com, password ${PASSWORD}).\n`);
   } else {
-    await onServer(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await scratch.drop();
   }
 }
 process.exit(exitCode);
