@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createScratchDatabase } from '../src/database/scratch-database.js';
 import { ensureBuilt, freePort, startBuiltServer } from '../test/support/built-server.js';
@@ -73,8 +74,14 @@ const ENDPOINTS: Endpoint[] = [
 
 const PATCH_BODY = JSON.stringify({ title: 'Benchmark patch', priority: 'low' });
 
-/** The ETag each writable task has now, as the last answer for it said. Seeded tasks start at version 1. */
+/**
+ * The ETag each writable task has now, as the last answer for it said, keyed by the id prefix that
+ * the ETag itself carries (`"v<version>-<first 8 hex of the id>"`): autocannon may prepare a
+ * connection's next request before the previous answer arrives, so per-connection context cannot
+ * say which task an answer belongs to. Seeded tasks start at version 1.
+ */
 const currentEtags = new Map<string, string>();
+const etagKey = (id: string) => id.slice(0, 8);
 
 /**
  * PATCH /tasks/{id} over the writable tasks in turn, so two connections never write one task at
@@ -88,16 +95,15 @@ function patchRequests(withIfMatch: boolean) {
       {
         method: 'PATCH',
         body: PATCH_BODY,
-        setupRequest: (request, context) => {
+        setupRequest: (request) => {
           const id = seed.writableTaskIds[next++ % seed.writableTaskIds.length];
-          Object.assign(context, { id });
-          const etag = currentEtags.get(id) ?? `"v1-${id.slice(0, 8)}"`;
+          const etag = currentEtags.get(etagKey(id)) ?? `"v1-${etagKey(id)}"`;
           return { ...request, path: `/api/v1/tasks/${id}`, headers: withIfMatch ? { ...request.headers, 'if-match': etag } : request.headers };
         },
-        onResponse: (_status, _body, context, headers) => {
-          const { id } = context as { id?: string };
+        onResponse: (_status, _body, _context, headers) => {
           const etag = headers?.etag ?? headers?.ETag;
-          if (id && typeof etag === 'string') currentEtags.set(id, etag);
+          const prefix = typeof etag === 'string' ? /^"v\d+-([0-9a-f]{8})"$/.exec(etag)?.[1] : undefined;
+          if (prefix && typeof etag === 'string') currentEtags.set(prefix, etag);
         },
       },
     ];
@@ -106,14 +112,16 @@ function patchRequests(withIfMatch: boolean) {
 
 /**
  * Reads every writable task's version from the database: a PATCH cut off when a run ends still
- * bumps its task's version, and the answer that would have said so is never read.
+ * bumps its task's version, and the answer that would have said so is never read. autocannon
+ * drops those connections without waiting, so give the server a moment to finish them first.
  */
 async function refreshEtags(seed: Seed): Promise<void> {
+  await sleep(500);
   const client = new pg.Client({ connectionString: seed.databaseUrl });
   await client.connect();
   try {
     const { rows } = await client.query<{ id: string; version: number }>('SELECT id, version FROM tasks WHERE id = ANY($1::uuid[])', [seed.writableTaskIds]);
-    for (const row of rows) currentEtags.set(row.id, `"v${row.version}-${row.id.slice(0, 8)}"`);
+    for (const row of rows) currentEtags.set(etagKey(row.id), `"v${row.version}-${etagKey(row.id)}"`);
   } finally {
     await client.end();
   }
