@@ -9,6 +9,8 @@ import { User } from '../users/user.entity.js';
 @Entity({ name: 'sessions' })
 @Index('sessions_user_id_idx', ['userId'])
 @Index('sessions_expires_at_idx', ['expiresAt'])
+// The periodic purge also deletes sessions revoked over a day ago.
+@Index('sessions_revoked_at_idx', ['revokedAt'], { where: '"revoked_at" IS NOT NULL' })
 export class Session {
   @PrimaryGeneratedColumn('uuid')
   id: string;
