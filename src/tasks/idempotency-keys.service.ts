@@ -6,7 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { idempotencyKeyInFlight, idempotencyKeyReused } from './task-problems.js';
 
 /** How long a key and its first response are kept (the contract says 24 h). */
-export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600;
+const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 3600;
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 /** A response as first sent, kept to be sent again for a repeat of the request. */
@@ -37,7 +37,7 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export function fingerprintOf(request: unknown): string {
+function fingerprintOf(request: unknown): string {
   return createHash('sha256').update(canonicalJson(request)).digest('hex');
 }
 

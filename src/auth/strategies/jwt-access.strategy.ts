@@ -12,7 +12,7 @@ import { type AccessTokenClaims, isUuid, JWT_ALGORITHM } from '../token-claims.j
 /** passport-jwt's types predate KeyObject support in jsonwebtoken, which it hands the key to unchanged. */
 export const asVerificationKey = (key: KeyObject): Buffer => key as unknown as Buffer;
 
-export const ACCESS_STRATEGY = 'jwt-access';
+const ACCESS_STRATEGY = 'jwt-access';
 
 @Injectable()
 export class JwtAccessStrategy extends PassportStrategy(Strategy, ACCESS_STRATEGY) {

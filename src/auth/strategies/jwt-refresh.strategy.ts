@@ -7,7 +7,7 @@ import { JwtKeys } from '../jwt-keys.js';
 import { isUuid, JWT_ALGORITHM, type RefreshCaller, type RefreshTokenClaims } from '../token-claims.js';
 import { asVerificationKey } from './jwt-access.strategy.js';
 
-export const REFRESH_STRATEGY = 'jwt-refresh';
+const REFRESH_STRATEGY = 'jwt-refresh';
 
 /** Verifies the refresh token from the body with the refresh key; the session check is the rotation itself. */
 @Injectable()

@@ -5,7 +5,7 @@ export function escapeHtml(value: string): string {
 }
 
 /** `2026-11-28 10:30 UTC`: unambiguous for a reader in any time zone. */
-export function formatUtc(at: Date): string {
+function formatUtc(at: Date): string {
   return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 

@@ -6,7 +6,7 @@ import { MailTransport } from './mail-transport.js';
  * Bounded so that one attempt always ends well inside the sender's lease: a silent server must
  * not hold a claimed mail past the moment another instance may claim it again.
  */
-export const SMTP_TIMEOUTS_MS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as const;
+const SMTP_TIMEOUTS_MS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as const;
 
 /**
  * SMTP_URL decides everything: `smtp://host:port` is plain SMTP that upgrades with STARTTLS only if

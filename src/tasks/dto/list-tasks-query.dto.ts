@@ -9,8 +9,8 @@ import { TASK_SORTS, type TaskSort } from '../task.repository.js';
 const toInteger = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value));
 const toBoolean = () => Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
 
 /** GET /tasks: any other parameter, a repeated one or a value out of range is a 400. NotRepeated comes last so its message is listed first. */
 export class ListTasksQueryDto {
