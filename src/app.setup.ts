@@ -8,6 +8,8 @@ import { registerRateLimit } from './common/http/rate-limit.js';
 import { RedisConnection } from './common/redis/redis-connection.js';
 import { StrictValidationPipe } from './common/http/strict-validation.pipe.js';
 import { requestIdFor } from './common/http/request-id.js';
+import { clientErrorHandler } from './common/http/client-error.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './common/http/json-depth.js';
 import { securityHeaders } from './common/http/security-headers.js';
 import { buildOpenApiDocument } from './common/openapi/openapi-document.js';
 import { ApiProblem } from './common/problem/api-problem.js';
@@ -28,6 +30,8 @@ function createHttpAdapter(config: AppConfig, logger: Logger): FastifyAdapter {
     logController: new RequestLogController(),
     // Closing is answered by our own hook below, as problem+json like every other error.
     return503OnClosing: false,
+    // What Node's parser refuses before any route (431, 400) is problem+json too.
+    clientErrorHandler: clientErrorHandler(securityHeaders()),
   });
 }
 
@@ -71,6 +75,7 @@ async function setupApp(app: NestFastifyApplication, config: AppConfig, preview:
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body.length === 0) done(null, undefined);
+    else if (exceedsJsonDepth(body.toString())) done(ApiProblem.badRequest('json-too-deep', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`));
     else parseJson(request, body.toString(), done);
   });
   // From the moment the server stops accepting connections until the last request in flight is
@@ -94,7 +99,14 @@ async function setupApp(app: NestFastifyApplication, config: AppConfig, preview:
       done(ApiProblem.serviceUnavailable('The server is shutting down; retry on another instance or shortly.', 1));
       return;
     }
-    if (request.url.startsWith('/api')) reply.header('Cache-Control', 'no-store');
+    // Decided on the route that matched, not on the raw URL (`/%61pi/…` routes to `/api/…` too); unmatched URLs get it as well.
+    const route = request.routeOptions.url;
+    if (route === undefined || route.startsWith('/api')) reply.header('Cache-Control', 'no-store');
+    // fastify answers a QUERY without Content-Type with 400 before looking for a handler (RFC 10008); with no route that is our 404.
+    if (route === undefined && request.method === 'QUERY') {
+      done(ApiProblem.notFound(`Cannot QUERY ${request.url.split('?')[0]}`));
+      return;
+    }
     done();
   });
 

@@ -16,6 +16,10 @@ function hmacToken(header: object, claims: Claims, secret: string): string {
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 
+function withoutExpiry(claims: Claims): Claims {
+  return Object.fromEntries(Object.entries(claims).filter(([name]) => name !== 'exp'));
+}
+
 function unsigned(claims: Claims): string {
   return `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
 }
@@ -88,6 +92,7 @@ describe('forged and misplaced tokens', () => {
       ['a wrong audience', () => sign(accessClaims({ aud: 'another-api' }), accessSecret)],
       ['no issuer and no audience', () => sign(accessClaims({ iss: undefined, aud: undefined }), accessSecret)],
       ['an expiry in the past', () => sign(accessClaims({ iat: now() - 1000, exp: now() - 10 }), accessSecret)],
+      ['no expiry at all', () => sign(withoutExpiry(accessClaims()), accessSecret)],
       ['a not-before in the future', () => sign(accessClaims({ nbf: now() + 600 }), accessSecret)],
       ['a payload swapped for another user\'s', () => withPayload(user.accessToken, accessClaims({ sub: stranger.id, sid: sessionIdOf(stranger.accessToken) }))],
       ['a tampered signature', () => {
@@ -143,6 +148,7 @@ describe('forged and misplaced tokens', () => {
       ['a wrong issuer', () => sign(refreshClaims({ iss: 'someone-else' }), refreshSecret)],
       ['a wrong audience', () => sign(refreshClaims({ aud: 'another-api' }), refreshSecret)],
       ['an expiry in the past', () => sign(refreshClaims({ iat: now() - 1000, exp: now() - 10 }), refreshSecret)],
+      ['no expiry at all', () => sign(withoutExpiry(refreshClaims()), refreshSecret)],
       ['a generation changed in the payload', () => withPayload(user.refreshToken, refreshClaims({ gen: 7 }))],
       ['a session changed in the payload', () => withPayload(user.refreshToken, refreshClaims({ sid: sessionIdOf(stranger.accessToken), sub: stranger.id }))],
       ['no generation', () => sign(refreshClaims({ gen: undefined }), refreshSecret)],
@@ -154,9 +160,10 @@ describe('forged and misplaced tokens', () => {
     });
 
     it('takes the refresh token only from the body', async () => {
-      expectProblem(await t.http().post('/api/v1/auth/refresh').set('Authorization', `Bearer ${user.refreshToken}`).send({}), 401);
-      expectProblem(await t.http().post(`/api/v1/auth/refresh?refreshToken=${user.refreshToken}`).send({}), 401);
-      expectProblem(await t.http().post('/api/v1/auth/refresh').send({ refreshToken: 12345 }), 401);
+      // Without a token in the body the request is malformed (400), whatever the header or the query holds.
+      expectProblem(await t.http().post('/api/v1/auth/refresh').set('Authorization', `Bearer ${user.refreshToken}`).send({}), 400);
+      expectProblem(await t.http().post(`/api/v1/auth/refresh?refreshToken=${user.refreshToken}`).send({}), 400);
+      expectProblem(await t.http().post('/api/v1/auth/refresh').send({ refreshToken: 12345 }), 400);
     });
 
     it('leaves the session untouched after all those attempts: the genuine refresh token still rotates', async () => {

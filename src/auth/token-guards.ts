@@ -63,6 +63,10 @@ export class RefreshTokenGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithUser<RefreshCaller>>();
+    // Guards run before the validation pipe: a body without a string token is malformed (400), not a bad token (401).
+    const body: unknown = request.body;
+    const token = typeof body === 'object' && body !== null ? (body as { refreshToken?: unknown }).refreshToken : undefined;
+    if (typeof token !== 'string') throw ApiProblem.validation([{ field: 'refreshToken', message: 'refreshToken must be a string' }]);
     request.user = await authenticate<RefreshCaller>(this.strategy, request, 'refresh token');
     return true;
   }

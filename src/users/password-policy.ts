@@ -16,6 +16,7 @@ export function passwordProblem(password: unknown): string | null {
   const length = passwordLength(password);
   if (length < PASSWORD_MIN_CHARACTERS) return `must be at least ${PASSWORD_MIN_CHARACTERS} characters`;
   if (length > PASSWORD_MAX_CHARACTERS) return `must be at most ${PASSWORD_MAX_CHARACTERS} characters`;
+  if (/^\s*$/u.test(password)) return 'must not be only whitespace';
   if (COMMON_PASSWORDS.has(password.toLowerCase())) return 'is too common; choose a less guessable password';
   return null;
 }

@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, MaxLength } from 'class-validator';
 import { NormalizeEmail } from '../../common/http/transforms.js';
+import { ACCOUNT_EMAIL_DESCRIPTION, ACCOUNT_EMAIL_PATTERN, IsAccountEmail, MaxCodePoints } from '../../common/http/validators.js';
 
 export class ForgotPasswordDto {
-  @ApiProperty({ format: 'email', maxLength: 254, example: 'ada@example.com', description: 'Trimmed and lower-cased.' })
+  @ApiProperty({ format: 'email', maxLength: 254, pattern: ACCOUNT_EMAIL_PATTERN, example: 'ada@example.com', description: ACCOUNT_EMAIL_DESCRIPTION })
   @NormalizeEmail()
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
+  @IsAccountEmail()
+  @MaxCodePoints(254)
   email: string;
 }

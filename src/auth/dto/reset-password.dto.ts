@@ -18,7 +18,7 @@ export class ResetPasswordDto {
     minLength: PASSWORD_MIN_CHARACTERS,
     maxLength: PASSWORD_MAX_CHARACTERS,
     example: 'correct horse battery staple',
-    description: 'Same rules as at registration: characters, not bytes; never trimmed; common passwords are refused.',
+    description: 'Same rules as at registration: characters, not bytes; never trimmed; common and whitespace-only passwords are refused.',
   })
   @IsAcceptablePassword()
   newPassword: string;

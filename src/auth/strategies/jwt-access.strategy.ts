@@ -31,7 +31,8 @@ export class JwtAccessStrategy extends PassportStrategy(Strategy, ACCESS_STRATEG
   }
 
   async validate(claims: Partial<AccessTokenClaims>): Promise<AuthenticatedUser> {
-    if (claims.typ !== 'access' || !isUuid(claims.sub) || !isUuid(claims.sid)) {
+    // jsonwebtoken checks exp only when present: a token without one would never expire.
+    if (claims.typ !== 'access' || !isUuid(claims.sub) || !isUuid(claims.sid) || !Number.isSafeInteger(claims.exp)) {
       throw ApiProblem.unauthorized('The access token is not valid.');
     }
     if (!(await this.sessions.isActive(claims.sid, claims.sub))) {

@@ -23,7 +23,7 @@ export class JwtRefreshStrategy extends PassportStrategy(Strategy, REFRESH_STRAT
   }
 
   validate(claims: Partial<RefreshTokenClaims>): RefreshCaller {
-    if (claims.typ !== 'refresh' || !isUuid(claims.sub) || !isUuid(claims.sid) || !Number.isSafeInteger(claims.gen)) {
+    if (claims.typ !== 'refresh' || !isUuid(claims.sub) || !isUuid(claims.sid) || !Number.isSafeInteger(claims.gen) || !Number.isSafeInteger(claims.exp)) {
       throw ApiProblem.unauthorized('The refresh token is not valid.');
     }
     return { userId: claims.sub, sessionId: claims.sid, generation: claims.gen as number };

@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, Injectable, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { ApiProblem, type ProblemFieldError } from '../problem/api-problem.js';
+import { hostileInputProblems } from './validators.js';
 
 function flatten(errors: ValidationError[], parent = ''): ProblemFieldError[] {
   return errors.flatMap((error) => {
@@ -14,7 +15,8 @@ function flatten(errors: ValidationError[], parent = ''): ProblemFieldError[] {
 
 /**
  * Whitelist + forbid unknown properties + transform, with problem+json errors. A body must be a
- * JSON object (an absent body counts as `{}`), never an array or a scalar.
+ * JSON object (an absent body counts as `{}`), never an array, a scalar or null. Bodies and queries
+ * are first checked for control characters and Object.prototype names (hostileInputProblems).
  */
 type Constructor = new () => object;
 
@@ -40,10 +42,15 @@ export class StrictValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object) {
-      if (value === undefined || value === null) value = {};
-      if (typeof value !== 'object' || Array.isArray(value)) {
+      // No body counts as `{}`; the JSON body `null` is not an object (on PATCH too, where `{}` would be an empty patch).
+      if (value === undefined) value = {};
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw ApiProblem.validation([{ field: '', message: 'the body must be a JSON object' }]);
       }
+    }
+    if ((metadata.type === 'body' || metadata.type === 'query') && typeof value === 'object' && value !== null) {
+      const problems = hostileInputProblems(value);
+      if (problems.length > 0) throw ApiProblem.validation(problems);
     }
     const emptyQuery = metadata.type === 'query' && typeof value === 'object' && value !== null && Object.keys(value).length === 0;
     if (emptyQuery && metadata.metatype && this.validWhenEmpty.has(metadata.metatype as Constructor)) return new (metadata.metatype as Constructor)();

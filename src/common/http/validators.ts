@@ -1,4 +1,5 @@
-import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import { isEmail, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
+import type { ProblemFieldError } from '../problem/api-problem.js';
 
 /** May be left out, but not sent as null (for columns that have a default and no null). */
 export const OptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
@@ -46,3 +47,95 @@ export const IsDateTime = (options?: ValidationOptions) =>
     },
     options,
   );
+
+/** Counts Unicode code points, as PostgreSQL counts `varchar(n)`: class-validator's Length skips U+FE0E/U+FE0F and counts a surrogate pair once. */
+export const codePoints = (value: string): number => {
+  let count = 0;
+  for (const _character of value) count++;
+  return count;
+};
+
+/** A string of `min`–`max` code points (see codePoints). */
+export const CodePointLength = (min: number, max: number, options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'codePointLength',
+      constraints: [min, max],
+      validator: {
+        validate: (value) => typeof value === 'string' && codePoints(value) >= min && codePoints(value) <= max,
+        defaultMessage: (args) =>
+          min > 0 ? `${args?.property ?? 'value'} must be ${min} to ${max} characters long` : `${args?.property ?? 'value'} must be at most ${max} characters long`,
+      },
+    },
+    options,
+  );
+
+export const MaxCodePoints = (max: number, options?: ValidationOptions) => CodePointLength(0, max, options);
+
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const DEL = 0x7f;
+
+/** C0 controls and DEL; PostgreSQL refuses U+0000 in text, the rest have no business in a title or a name. */
+function hasControlCharacter(value: string, allowLineBreaks: boolean): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if ((code < 0x20 || code === DEL) && !(allowLineBreaks && (code === TAB || code === LF || code === CR))) return true;
+  }
+  return false;
+}
+/** Free text that may span lines (tab, CR and LF allowed). */
+const MULTILINE_FIELDS = new Set(['description']);
+/** Hashed, never stored or shown as text: every character is the user's choice. */
+const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword']);
+/** Names an object inherits from Object.prototype, which class-validator's whitelist mistakes for declared properties. */
+const INHERITED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__']);
+
+function controlCharacterProblem(field: string, value: string): ProblemFieldError | null {
+  if (SECRET_FIELDS.has(field)) return null;
+  if (MULTILINE_FIELDS.has(field)) {
+    return hasControlCharacter(value, true) ? { field, message: `${field} must not contain control characters other than tab, CR and LF` } : null;
+  }
+  return hasControlCharacter(value, false) ? { field, message: `${field} must not contain control characters` } : null;
+}
+
+/**
+ * What every body and query is checked for before class-transformer sees it: Object.prototype
+ * names (at any level) are unknown properties, and strings hold no control characters (by the
+ * rules above, decided by the top-level field they are in).
+ */
+export function hostileInputProblems(input: object): ProblemFieldError[] {
+  const problems: ProblemFieldError[] = [];
+  const visit = (field: string, value: unknown, path: string): void => {
+    if (typeof value === 'string') {
+      const problem = controlCharacterProblem(field, value);
+      if (problem && !problems.some((known) => known.field === field)) problems.push(problem);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const key of Object.keys(value)) {
+        const keyPath = Array.isArray(value) ? `${path}.${key}` : path ? `${path}.${key}` : key;
+        if (!Array.isArray(value) && INHERITED_NAMES.has(key)) problems.push({ field: keyPath, message: `${keyPath} is not allowed` });
+        else visit(field || key, (value as Record<string, unknown>)[key], keyPath);
+      }
+    }
+  };
+  visit('', input, '');
+  return problems;
+}
+
+/** Controls and format characters (zero-width space and joiner, BOM, soft hyphen…) only make look-alikes of other addresses. */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+
+/** The address an account is registered under: valid syntax with a dot in the domain, no quoted local part, nothing invisible. */
+export function isAccountEmail(value: unknown): value is string {
+  return typeof value === 'string' && !INVISIBLE.test(value) && !value.includes('"') && isEmail(value, { require_tld: true });
+}
+
+export const IsAccountEmail = (options?: ValidationOptions) =>
+  ValidateBy({ name: 'isAccountEmail', validator: { validate: isAccountEmail, defaultMessage: (args) => `${args?.property ?? 'email'} must be a valid email address` } }, options);
+
+/** For the OpenAPI document: what isAccountEmail enforces, loosely (the server's check is the authority). */
+export const ACCOUNT_EMAIL_PATTERN = '^[^\\s"@]+@[^\\s"@]+\\.[^\\s"@]+$';
+export const ACCOUNT_EMAIL_DESCRIPTION =
+  'Trimmed, lower-cased and NFC-normalised. A valid address with a dot in the domain (`ada@example.com`, not `ada@localhost`); ' +
+  'no quoted local part, no control or invisible format characters (zero-width space, soft hyphen…).';

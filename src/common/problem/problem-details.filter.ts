@@ -111,10 +111,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     return { status: 500, ...BY_STATUS[500] };
   }
 
-  /** Nest's own messages for 4xx ("Cannot GET /x") are safe; anything else falls back to the generic text. */
+  /**
+   * Nest's own messages for 4xx ("Cannot GET /x") are safe once the query string is cut off (it may
+   * hold a token someone pasted there); anything else falls back to the generic text.
+   */
   private clientDetail(exception: HttpException, known: StatusProblem): string {
     const response = exception.getResponse();
-    const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const message = typeof raw === 'string' && raw.startsWith('Cannot ') ? raw.split('?')[0] : raw;
     return typeof message === 'string' && message.length < 300 && message !== known.title ? message : known.detail;
   }
 }

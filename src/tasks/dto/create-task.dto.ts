@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
 import { Trim } from '../../common/http/transforms.js';
-import { IsDateTime, OptionalNotNull } from '../../common/http/validators.js';
+import { CodePointLength, IsDateTime, MaxCodePoints, OptionalNotNull } from '../../common/http/validators.js';
 import { TASK_PRIORITIES, type TaskPriority } from '../task.entity.js';
 
 const LEFT_OUT = (value: string) => `Left out: ${value} on POST and PUT, unchanged on PATCH.`;
@@ -11,13 +11,13 @@ export class CreateTaskDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'Water the plants', description: 'Trimmed; 1–200 characters after trimming.' })
   @Trim()
   @IsString()
-  @Length(1, 200)
+  @CodePointLength(1, 200)
   title: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000, example: 'The ones on the balcony too.', description: LEFT_OUT('null') })
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxCodePoints(2000)
   description?: string | null;
 
   @ApiPropertyOptional({ enum: TASK_PRIORITIES, enumName: 'TaskPriority', description: LEFT_OUT('`medium`') })

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { NotRepeated } from '../../common/http/validators.js';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { MaxCodePoints, NotRepeated } from '../../common/http/validators.js';
 import { TASK_PRIORITIES, type TaskPriority } from '../task.entity.js';
 import { TASK_SORTS, type TaskSort } from '../task.repository.js';
 
@@ -30,7 +30,7 @@ export class ListTasksQueryDto {
   @ApiPropertyOptional({ maxLength: 200, description: 'Case-insensitive substring of the title or the description; `%` and `_` match themselves.' })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxCodePoints(200)
   @NotRepeated()
   q?: string;
 
