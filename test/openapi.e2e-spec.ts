@@ -74,6 +74,67 @@ describe('the OpenAPI document', () => {
     expect(init.text).toMatch(/"validatorUrl": null/);
   });
 
+  describe('says what the server enforces', () => {
+    interface Schema {
+      $ref?: string;
+      additionalProperties?: boolean;
+      properties?: Record<string, { pattern?: string; description?: string }>;
+    }
+    interface Body {
+      required?: boolean;
+      content: Record<string, { schema: Schema }>;
+    }
+    interface Response {
+      headers?: Record<string, { $ref?: string; required?: boolean }>;
+    }
+    let document: { components: { schemas: Record<string, Schema>; headers: Record<string, { required?: boolean }> } };
+
+    beforeAll(async () => {
+      document = (await t.http().get('/docs/openapi.json')).body;
+    });
+
+    const bodyOf = (operation: Operation) => (operation as Operation & { requestBody?: Body }).requestBody;
+    const schemaOf = (body: Body) => document.components.schemas[String(body.content['application/json'].schema.$ref).split('/').pop() ?? ''];
+    const responses = () => operations().flatMap(({ path, operation }) => Object.entries(operation.responses).map(([status, response]) => ({ path, status, response: response as Response })));
+
+    it('declares additionalProperties: false on every request body schema, as every body rejects unknown properties', () => {
+      const bodies = operations().flatMap(({ operation }) => bodyOf(operation) ?? []);
+      expect(bodies.length).toBeGreaterThan(10);
+      for (const body of bodies) expect(schemaOf(body).additionalProperties).toBe(false);
+    });
+
+    it('documents X-Request-Id on every response, WWW-Authenticate on every 401 and Retry-After on every 429 and API 503', () => {
+      for (const { path, status, response } of responses()) {
+        expect({ path, status, header: response.headers?.['X-Request-Id'] }).toEqual({ path, status, header: { $ref: '#/components/headers/X-Request-Id' } });
+        if (status === '401') expect(response.headers?.['WWW-Authenticate']).toEqual({ $ref: '#/components/headers/WWW-Authenticate' });
+        if (status === '429' || (status === '503' && path.startsWith('/api'))) expect(response.headers?.['Retry-After']).toEqual({ $ref: '#/components/headers/Retry-After' });
+      }
+      for (const name of ['X-Request-Id', 'WWW-Authenticate', 'Retry-After']) expect(document.components.headers[name].required).toBe(true);
+    });
+
+    it('documents ETag and Location as required where they are always sent', () => {
+      const withEtag = responses().filter(({ response }) => response.headers?.ETag);
+      expect(withEtag.length).toBeGreaterThan(10);
+      for (const { response } of withEtag) expect(response.headers?.ETag.required).toBe(true);
+      const created = responses().filter(({ path, status }) => status === '201' && path.endsWith('/tasks'));
+      expect(created).toHaveLength(2);
+      for (const { response } of created) expect(response.headers?.Location.required).toBe(true);
+    });
+
+    it('documents the body of …/complete as optional', () => {
+      expect(bodyOf(paths['/api/v1/tasks/{id}/complete'].patch)?.required).toBe(false);
+      expect(bodyOf(paths['/api/{userId}/tasks/{id}/complete'].patch)?.required).toBe(false);
+    });
+
+    it("documents register's email rule: a dot in the domain", () => {
+      const email = schemaOf(bodyOf(paths['/api/v1/auth/register'].post) as Body).properties?.email;
+      expect(email?.description).toMatch(/dot in the domain/);
+      const pattern = new RegExp(String(email?.pattern));
+      expect(pattern.test('ada@example.com')).toBe(true);
+      expect(pattern.test('ada@localhost')).toBe(false);
+    });
+  });
+
   it('marks exactly the operations the guard protects as needing a bearer token', async () => {
     for (const { path, method, operation } of operations()) {
       const url = concrete(path);

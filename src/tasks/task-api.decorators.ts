@@ -6,7 +6,7 @@ import { TaskDto } from './dto/task.dto.js';
 /** OpenAPI for what both task route families share. */
 
 const ETAG_HEADER = {
-  ETag: { description: 'The version of this task, a strong validator: send it back in If-Match (writes) or If-None-Match (GET).', schema: { type: 'string', example: '"v3-0f9c1c8e"' } },
+  ETag: { required: true, description: 'The version of this task, a strong validator: send it back in If-Match (writes) or If-None-Match (GET).', schema: { type: 'string', example: '"v3-0f9c1c8e"' } },
 };
 
 export const ApiTaskId = () =>
@@ -30,7 +30,7 @@ export const ApiTaskCreated = () =>
       description: 'Created (or, with `Idempotent-Replayed: true`, the first response to this Idempotency-Key again).',
       headers: {
         ...ETAG_HEADER,
-        Location: { description: 'The URL of the new task.', schema: { type: 'string' } },
+        Location: { required: true, description: 'The URL of the new task.', schema: { type: 'string' } },
         'Idempotent-Replayed': { description: '`true` when this is the stored response to an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } },
       },
     }),

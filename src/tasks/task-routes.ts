@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Delete, Get, HttpCode, HttpStatus, Injectable, Param, Patch, Post, Put, Query, type Type } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
 import { CurrentUser } from '../common/auth/current-user.decorator.js';
 import { type IfMatch, IfMatchHeader } from '../common/http/entity-tags.js';
@@ -120,6 +120,7 @@ export function taskRoutes(family: TaskRouteFamily): Type<object> {
     @operation('complete', 'Toggle completion, or set it with `{ "completed": bool }`')
     @ApiTaskId()
     @ApiIfMatch()
+    @ApiBody({ type: CompleteTaskDto, required: false, description: 'Leave the body out (or send `{}`) to toggle.' })
     @ApiTaskOk()
     @ApiProblemResponses(400, 404, 412, 413, 415)
     complete(

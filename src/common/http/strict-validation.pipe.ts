@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, Injectable, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { ApiProblem, type ProblemFieldError } from '../problem/api-problem.js';
-import { hostileInputProblems } from './validators.js';
+import { controlCharacterProblems, inheritedNameProblems } from './validators.js';
 
 function flatten(errors: ValidationError[], parent = ''): ProblemFieldError[] {
   return errors.flatMap((error) => {
@@ -16,7 +16,8 @@ function flatten(errors: ValidationError[], parent = ''): ProblemFieldError[] {
 /**
  * Whitelist + forbid unknown properties + transform, with problem+json errors. A body must be a
  * JSON object (an absent body counts as `{}`), never an array, a scalar or null. Bodies and queries
- * are first checked for control characters and Object.prototype names (hostileInputProblems).
+ * hold no Object.prototype names (checked first) and no control characters (checked last, on the
+ * trimmed values that will be stored).
  */
 type Constructor = new () => object;
 
@@ -48,13 +49,14 @@ export class StrictValidationPipe extends ValidationPipe {
         throw ApiProblem.validation([{ field: '', message: 'the body must be a JSON object' }]);
       }
     }
-    if ((metadata.type === 'body' || metadata.type === 'query') && typeof value === 'object' && value !== null) {
-      const problems = hostileInputProblems(value);
-      if (problems.length > 0) throw ApiProblem.validation(problems);
-    }
+    const checked = metadata.type === 'body' || metadata.type === 'query';
+    const inherited = checked ? inheritedNameProblems(value) : [];
+    if (inherited.length > 0) throw ApiProblem.validation(inherited);
     const emptyQuery = metadata.type === 'query' && typeof value === 'object' && value !== null && Object.keys(value).length === 0;
     if (emptyQuery && metadata.metatype && this.validWhenEmpty.has(metadata.metatype as Constructor)) return new (metadata.metatype as Constructor)();
-    const result = await super.transform(value, metadata);
+    const result: unknown = await super.transform(value, metadata);
+    const controls = checked && typeof result === 'object' && result !== null ? controlCharacterProblems(result) : [];
+    if (controls.length > 0) throw ApiProblem.validation(controls);
     if (emptyQuery && metadata.metatype && result !== value && result instanceof metadata.metatype) this.validWhenEmpty.add(metadata.metatype as Constructor);
     return result;
   }

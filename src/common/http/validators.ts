@@ -100,27 +100,33 @@ function controlCharacterProblem(field: string, value: string): ProblemFieldErro
   return hasControlCharacter(value, false) ? { field, message: `${field} must not contain control characters` } : null;
 }
 
+/** Before class-transformer sees a body or a query: Object.prototype names, at any level, are unknown properties. */
+export function inheritedNameProblems(input: unknown, path = ''): ProblemFieldError[] {
+  if (typeof input !== 'object' || input === null) return [];
+  return Object.keys(input).flatMap((key) => {
+    const keyPath = path ? `${path}.${key}` : key;
+    if (!Array.isArray(input) && INHERITED_NAMES.has(key)) return [{ field: keyPath, message: `${keyPath} is not allowed` }];
+    return inheritedNameProblems((input as Record<string, unknown>)[key], keyPath);
+  });
+}
+
+function* stringsIn(value: unknown): Generator<string> {
+  if (typeof value === 'string') yield value;
+  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) yield* stringsIn(item);
+}
+
 /**
- * What every body and query is checked for before class-transformer sees it: Object.prototype
- * names (at any level) are unknown properties, and strings hold no control characters (by the
- * rules above, decided by the top-level field they are in).
+ * After validation, on the values as they will be stored (trimmed, normalised): no control
+ * characters, by the rules above, decided by the top-level field the string is in.
  */
-export function hostileInputProblems(input: object): ProblemFieldError[] {
-  const problems: ProblemFieldError[] = [];
-  const visit = (field: string, value: unknown, path: string): void => {
-    if (typeof value === 'string') {
-      const problem = controlCharacterProblem(field, value);
-      if (problem && !problems.some((known) => known.field === field)) problems.push(problem);
-    } else if (typeof value === 'object' && value !== null) {
-      for (const key of Object.keys(value)) {
-        const keyPath = Array.isArray(value) ? `${path}.${key}` : path ? `${path}.${key}` : key;
-        if (!Array.isArray(value) && INHERITED_NAMES.has(key)) problems.push({ field: keyPath, message: `${keyPath} is not allowed` });
-        else visit(field || key, (value as Record<string, unknown>)[key], keyPath);
-      }
+export function controlCharacterProblems(dto: object): ProblemFieldError[] {
+  return Object.entries(dto).flatMap(([field, value]) => {
+    for (const text of stringsIn(value)) {
+      const problem = controlCharacterProblem(field, text);
+      if (problem) return [problem];
     }
-  };
-  visit('', input, '');
-  return problems;
+    return [];
+  });
 }
 
 /** Controls and format characters (zero-width space and joiner, BOM, soft hyphen…) only make look-alikes of other addresses. */

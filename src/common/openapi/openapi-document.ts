@@ -51,6 +51,57 @@ function markPublicOperations(document: OpenAPIObject): void {
   }
 }
 
+/**
+ * Every body rejects unknown properties with 400 (StrictValidationPipe): the schemas say so, so that
+ * fuzzers and generated clients do not believe extra fields are fine.
+ */
+function closeRequestBodySchemas(document: OpenAPIObject): void {
+  const schemas = document.components?.schemas ?? {};
+  for (const item of Object.values(document.paths)) {
+    for (const method of HTTP_METHODS) {
+      const body = item[method]?.requestBody;
+      const schema = body && 'content' in body ? body.content['application/json']?.schema : undefined;
+      const name = schema && '$ref' in schema ? schema.$ref.split('/').pop() : undefined;
+      const target = name === undefined ? undefined : schemas[name];
+      if (target && !('$ref' in target)) target.additionalProperties = false;
+    }
+  }
+}
+
+/** Headers the server sends on every response of a kind, whatever the operation; documented once and referenced from each response. */
+type HeadersObject = NonNullable<NonNullable<OpenAPIObject['components']>['headers']>;
+
+const COMMON_HEADERS: HeadersObject = {
+  'X-Request-Id': {
+    required: true,
+    description: 'Your own X-Request-Id if it matches `^[A-Za-z0-9._:-]{1,128}$`, otherwise a new one; problems repeat it as `requestId`.',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+  },
+  'WWW-Authenticate': {
+    required: true,
+    description: 'The Bearer challenge (RFC 6750): `Bearer realm="tasknest"`, with `error="invalid_token"` when a token was sent.',
+    schema: { type: 'string' },
+  },
+  'Retry-After': { required: true, description: 'Seconds to wait before trying again.', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86400 } },
+};
+
+function addCommonHeaders(document: OpenAPIObject): void {
+  document.components = { ...document.components, headers: { ...document.components?.headers, ...COMMON_HEADERS } };
+  const ref = (name: string) => ({ $ref: `#/components/headers/${name}` });
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of HTTP_METHODS) {
+      for (const [status, response] of Object.entries(item[method]?.responses ?? {})) {
+        if (response === undefined || '$ref' in response) continue;
+        const headers: HeadersObject = { ...response.headers, 'X-Request-Id': ref('X-Request-Id') };
+        if (status === '401') headers['WWW-Authenticate'] = ref('WWW-Authenticate');
+        // The health probes' 503 comes from the health check itself, without Retry-After.
+        if (status === '429' || (status === '503' && path.startsWith('/api'))) headers['Retry-After'] = ref('Retry-After');
+        response.headers = headers;
+      }
+    }
+  }
+}
+
 /** The tags the operations use, in the order of TAG_DESCRIPTIONS (Swagger UI shows them in this order). */
 function usedTags(document: OpenAPIObject): string[] {
   const tags = new Set<string>();
@@ -73,6 +124,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
   markPublicOperations(document);
+  closeRequestBodySchemas(document);
+  addCommonHeaders(document);
   // A tag missing from TAG_DESCRIPTIONS is still listed (without a description) and `npm run openapi:lint` warns about it.
   document.tags = usedTags(document).map((name) => (TAG_DESCRIPTIONS[name] ? { name, description: TAG_DESCRIPTIONS[name] } : { name }));
   return sortKeys(document) as OpenAPIObject;
