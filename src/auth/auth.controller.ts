@@ -54,7 +54,7 @@ export class AuthController {
     description:
       'Rotates: the presented token dies. Presenting it again within REFRESH_REUSE_GRACE seconds returns a fresh access token ' +
       'and the current refresh token (the same string the first caller got); later, or for older tokens, the whole session is ' +
-      'revoked. 401 when the refresh token is missing, forged, expired, reused, or its session has ended.',
+      'revoked. 400 when the body holds no refreshToken string; 401 when the token is forged, expired, reused, or its session has ended.',
   })
   @ApiBody({ type: RefreshDto })
   @ApiOkResponse({ type: AuthResponseDto })
