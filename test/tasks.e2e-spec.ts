@@ -444,12 +444,12 @@ describe('tasks: OpenAPI document', () => {
       const create = paths[base].post;
       expect(headers(create)).toEqual(['Idempotency-Key']);
       expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '409', '422']));
-      expect(Object.keys(create.responses['201'].headers ?? {}).sort()).toEqual(['ETag', 'Idempotent-Replayed', 'Location']);
+      expect(Object.keys(create.responses['201'].headers ?? {}).sort()).toEqual(['ETag', 'Idempotent-Replayed', 'Location', 'X-Request-Id']);
 
       const read = paths[`${base}/{id}`].get;
       expect(headers(read)).toEqual(['If-None-Match']);
       expect(Object.keys(read.responses)).toEqual(expect.arrayContaining(['200', '304', '404']));
-      expect(Object.keys(read.responses['200'].headers ?? {})).toEqual(['ETag']);
+      expect(Object.keys(read.responses['200'].headers ?? {})).toEqual(['ETag', 'X-Request-Id']);
 
       for (const write of [paths[`${base}/{id}`].put, paths[`${base}/{id}`].patch, paths[`${base}/{id}`].delete, paths[`${base}/{id}/complete`].patch]) {
         expect(headers(write)).toEqual(['If-Match']);
