@@ -48,8 +48,8 @@ export const IsDateTime = (options?: ValidationOptions) =>
     options,
   );
 
-/** Counts Unicode code points, as PostgreSQL counts `varchar(n)`: class-validator's Length skips U+FE0E/U+FE0F and counts a surrogate pair once. */
-export const codePoints = (value: string): number => {
+/** Counts Unicode code points, as PostgreSQL counts `varchar(n)`; class-validator's Length does not count U+FE0E/U+FE0F at all. */
+const codePoints = (value: string): number => {
   let count = 0;
   for (const _character of value) count++;
   return count;
@@ -133,7 +133,7 @@ export function controlCharacterProblems(dto: object): ProblemFieldError[] {
 const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
 
 /** The address an account is registered under: valid syntax with a dot in the domain, no quoted local part, nothing invisible. */
-export function isAccountEmail(value: unknown): value is string {
+function isAccountEmail(value: unknown): value is string {
   return typeof value === 'string' && !INVISIBLE.test(value) && !value.includes('"') && isEmail(value, { require_tld: true });
 }
 
