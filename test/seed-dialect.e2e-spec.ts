@@ -410,6 +410,20 @@ describe('seed dialect: the rules of the /api/v1 twins', () => {
     }
   });
 
+  it('lets a browser frontend on an allowed origin read X-Total-Count', async () => {
+    const t = await createTestApp({ database, env: { CORS_ORIGINS: 'https://todo.example' } });
+    try {
+      const email = uniqueEmail('cors');
+      const registered = await t.http().post('/api/auth/register').send({ email, password: GOOD_PASSWORD });
+      const response = await t.http().get(`/api/${registered.body.user.id}/tasks`).set(bearer(registered.body.access_token)).set('Origin', 'https://todo.example');
+      contract.expect(response, 'listTasks', 200);
+      expect(response.headers['access-control-allow-origin']).toBe('https://todo.example');
+      expect(response.headers['access-control-expose-headers'].split(/,\s*/)).toEqual(expect.arrayContaining(['X-Total-Count', 'ETag', 'Location']));
+    } finally {
+      await t.close();
+    }
+  });
+
   it('refuses the seed login of an unverified account with 403 under REQUIRE_VERIFIED_EMAIL=true, and lets it in once verified', async () => {
     const t = await createTestApp({ database, env: { REQUIRE_VERIFIED_EMAIL: 'true' } });
     try {
