@@ -7,7 +7,7 @@
 // 1. openapi-typescript turns openapi/openapi.json into test/client/generated/tasknest-api.d.ts;
 // 2. tsc type-checks the smoke scripts against it (a breaking change to the document fails here);
 // 3. the smoke scripts run against the server with openapi-fetch.
-// The tasks part (test/client/smoke-tasks.ts) is checked and run only when the document has
+// The tasks parts (test/client/smoke-tasks.ts, smoke-seed.ts) are checked and run only when the document has
 // /api/v1/tasks; until then the script says SKIPPED.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -41,6 +41,8 @@ const runTs = (file) => ['--import', '@swc-node/register/esm-register', file, ba
 
 step('type-check the smoke scripts against the generated types', process.execPath, [tsc, '-p', hasTasks ? 'test/client/tsconfig.tasks.json' : 'test/client/tsconfig.json']);
 step(`auth and users against ${baseUrl}`, process.execPath, runTs('test/client/smoke.ts'));
-if (hasTasks) step(`tasks against ${baseUrl}`, process.execPath, runTs('test/client/smoke-tasks.ts'));
-else console.log(`\nSKIPPED: ${TASKS_PATH} not in the document yet (test/client/smoke-tasks.ts: create, list, get)`);
+if (hasTasks) {
+  step(`tasks against ${baseUrl}`, process.execPath, runTs('test/client/smoke-tasks.ts'));
+  step(`the seed dialect against ${baseUrl}`, process.execPath, runTs('test/client/smoke-seed.ts'));
+} else console.log(`\nSKIPPED: ${TASKS_PATH} not in the document yet (test/client/smoke-tasks.ts: create, list, get)`);
 console.log('\nclient check: passed');

@@ -61,7 +61,7 @@ async function setupApp(app: NestFastifyApplication, config: AppConfig, preview:
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After', 'Idempotent-Replayed'] });
+  app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After', 'Idempotent-Replayed', 'X-Total-Count'] });
 
   // The OpenAPI script builds the graph without instances (preview): no Redis to count in.
   await registerRateLimit(app, config, preview ? null : app.get(RedisConnection).client);

@@ -32,7 +32,7 @@ describe('the OpenAPI document', () => {
   const operations = () =>
     Object.entries(paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
 
-  const concrete = (path: string) => path.replace('{userId}', user.id).replace(/\{[^}]+\}/g, randomUUID());
+  const concrete = (path: string) => path.replace(/\{user_?[iI]d\}/, user.id).replace(/\{[^}]+\}/g, randomUUID());
 
   it('is the committed openapi/openapi.json (regenerate with npm run openapi)', async () => {
     const served = (await t.http().get('/docs/openapi.json')).body;
@@ -123,7 +123,7 @@ describe('the OpenAPI document', () => {
 
     it('documents the body of …/complete as optional', () => {
       expect(bodyOf(paths['/api/v1/tasks/{id}/complete'].patch)?.required).toBe(false);
-      expect(bodyOf(paths['/api/{userId}/tasks/{id}/complete'].patch)?.required).toBe(false);
+      expect(bodyOf(paths['/api/{user_id}/tasks/{task_id}/complete'].patch)?.required).toBe(false);
     });
 
     it("documents register's email rule: a dot in the domain", () => {

@@ -50,6 +50,8 @@ describe('tasks: isolation between users', () => {
     ['PATCH …/complete (set)', (url) => t.http().patch(`${url}/complete`).set(asAlice()).send({ completed: true })],
     ['DELETE', (url) => t.http().delete(url).set(asAlice())],
   ];
+  // The seed dialect has no PATCH on a task (its PUT is partial).
+  const operationsOf = (family: string) => (family.startsWith('/api/v1/') ? operations : operations.filter(([name]) => name !== 'PATCH'));
 
   it("answers another user's task, an unknown id and a malformed id with the same 404 on every operation of both route families, and changes nothing", async () => {
     const before = await snapshot();
@@ -67,11 +69,11 @@ describe('tasks: isolation between users', () => {
     const answers: Response[] = [];
     for (const family of families) {
       for (const id of ids) {
-        for (const [, operation] of operations) answers.push(await operation(`${family}/${id}`));
+        for (const [, operation] of operationsOf(family)) answers.push(await operation(`${family}/${id}`));
       }
     }
 
-    expect(answers).toHaveLength(families.length * ids.length * operations.length);
+    expect(answers).toHaveLength(ids.length * (operations.length + operationsOf(families[1]).length));
     for (const answer of answers) expectProblem(answer, 404);
     const reference = comparable(answers[0]);
     expect(reference).toEqual({
@@ -88,7 +90,7 @@ describe('tasks: isolation between users', () => {
   it('answers the same operations on her own task with 2xx, so the 404s above are not vacuous', async () => {
     const own = await createTask(t, alice, { title: 'Own' });
     for (const family of ['/api/v1/tasks', `/api/${alice.id}/tasks`]) {
-      for (const [name, operation] of operations.filter(([name]) => name !== 'DELETE')) {
+      for (const [name, operation] of operationsOf(family).filter(([name]) => name !== 'DELETE')) {
         const response = await operation(`${family}/${own.id}`);
         expect({ name, status: response.status }).toEqual({ name, status: 200 });
       }
@@ -114,7 +116,7 @@ describe('tasks: isolation between users', () => {
       answers.push(await t.http().get(`${base}?q=secret`).set(asAlice()));
       answers.push(await t.http().post(base).set(asAlice()).send({ title: 'Planted' }));
       for (const id of [bobTasks[0].id, aliceTask.id]) {
-        for (const [, operation] of operations) answers.push(await operation(`${base}/${id}`));
+        for (const [, operation] of operationsOf(base)) answers.push(await operation(`${base}/${id}`));
       }
     }
 
@@ -138,19 +140,21 @@ describe('tasks: isolation between users', () => {
   it('never lists, counts, searches or sorts in a foreign task', async () => {
     const aliceIds = (await t.sql<{ id: string }>('SELECT id FROM tasks WHERE owner_id = $1', [alice.id])).map((row) => row.id).sort();
     const sorts = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'dueDate', '-dueDate', 'priority', '-priority', 'title', '-title'];
-    for (const base of ['/api/v1/tasks', `/api/${alice.id}/tasks`]) {
-      for (const sort of sorts) {
-        const response = await t.http().get(`${base}?sort=${sort}&limit=100`).set(asAlice());
-        expect(response.status).toBe(200);
-        expect(response.body.data.map((task: TaskBody) => task.id).sort()).toEqual(aliceIds);
-        expect(response.body.meta.total).toBe(aliceIds.length);
-      }
-      for (const query of ['q=secret', 'q=bob', 'q=impostor', 'priority=high', 'completed=true&q=aaa']) {
-        const response = await t.http().get(`${base}?${query}`).set(asAlice());
-        expect({ query, data: response.body.data, total: response.body.meta.total }).toEqual({ query, data: [], total: 0 });
-      }
-      const alicesOwn = await t.http().get(`${base}?q=alice`).set(asAlice());
-      expect(alicesOwn.body.data.map((task: TaskBody) => task.title).sort()).toEqual(['Alice public', 'Alice second']);
+    const seedList = await t.http().get(`/api/${alice.id}/tasks`).set(asAlice());
+    expect(seedList.body.map((task: { id: string }) => task.id).sort()).toEqual(aliceIds);
+    expect(seedList.headers['x-total-count']).toBe(String(aliceIds.length));
+    const base = '/api/v1/tasks';
+    for (const sort of sorts) {
+      const response = await t.http().get(`${base}?sort=${sort}&limit=100`).set(asAlice());
+      expect(response.status).toBe(200);
+      expect(response.body.data.map((task: TaskBody) => task.id).sort()).toEqual(aliceIds);
+      expect(response.body.meta.total).toBe(aliceIds.length);
     }
+    for (const query of ['q=secret', 'q=bob', 'q=impostor', 'priority=high', 'completed=true&q=aaa']) {
+      const response = await t.http().get(`${base}?${query}`).set(asAlice());
+      expect({ query, data: response.body.data, total: response.body.meta.total }).toEqual({ query, data: [], total: 0 });
+    }
+    const alicesOwn = await t.http().get(`${base}?q=alice`).set(asAlice());
+    expect(alicesOwn.body.data.map((task: TaskBody) => task.title).sort()).toEqual(['Alice public', 'Alice second']);
   });
 });

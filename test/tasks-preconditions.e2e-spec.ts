@@ -44,6 +44,9 @@ describe('tasks: ETag, If-Match and If-None-Match', () => {
     ['PATCH …/complete', (url, etag) => withIfMatch(t.http().patch(`${url}/complete`).set(asAlice()), etag)],
     ['DELETE', (url, etag) => withIfMatch(t.http().delete(url).set(asAlice()), etag)],
   ];
+  // The seed dialect has no PATCH on a task (its PUT is partial), and its DELETE answers 200 with a message.
+  const writesOf = (base: string) => (base.startsWith('/api/v1/') ? writes : writes.filter(([name]) => name !== 'PATCH'));
+  const deletedStatus = (base: string) => (base.startsWith('/api/v1/') ? 204 : 200);
   function withIfMatch<T extends { set(name: string, value: string): T }>(request: T, etag: string | undefined): T {
     return etag === undefined ? request : request.set('If-Match', etag);
   }
@@ -73,7 +76,7 @@ describe('tasks: ETag, If-Match and If-None-Match', () => {
       ['PATCH {}', () => t.http().patch(`/api/v1/tasks/${task.id}`).set(asAlice()).send({})],
       ['toggle', () => t.http().patch(`/api/v1/tasks/${task.id}/complete`).set(asAlice())],
       ['set', () => t.http().patch(`/api/v1/tasks/${task.id}/complete`).set(asAlice()).send({ completed: false })],
-      ['seed PATCH', () => t.http().patch(`/api/${alice.id}/tasks/${task.id}`).set(asAlice()).send({ title: 'Seed' })],
+      ['seed PUT', () => t.http().put(`/api/${alice.id}/tasks/${task.id}`).set(asAlice()).send({ title: 'Seed' })],
       ['GET again', () => t.http().get(`/api/${alice.id}/tasks/${task.id}`).set(asAlice())],
     ];
     for (const [name, step] of steps) {
@@ -90,9 +93,9 @@ describe('tasks: ETag, If-Match and If-None-Match', () => {
     expect((await row(task.id)).version).toBe(8);
   });
 
-  it.each(['PUT', 'PATCH', 'PATCH …/complete', 'DELETE'])('answers %s with a stale If-Match on both families with 412, changing nothing', async (name) => {
+  it.each(['PUT', 'PATCH', 'PATCH …/complete', 'DELETE'])('answers %s with a stale If-Match with 412 on each family that has it, changing nothing', async (name) => {
     const [, write] = writes.find(([candidate]) => candidate === name) ?? writes[0];
-    for (const [base] of families()) {
+    for (const [base] of families().filter(([base]) => writesOf(base).some(([candidate]) => candidate === name))) {
       const task = await newTask();
       const changed = await t.http().patch(`/api/v1/tasks/${task.id}`).set(asAlice()).send({ title: 'Moved on' });
       const before = await row(task.id);
@@ -105,7 +108,7 @@ describe('tasks: ETag, If-Match and If-None-Match', () => {
       expect(before.version).toBe(2);
 
       const current = await write(`${base}/${task.id}`, changed.headers.etag);
-      expect({ name, status: current.status }).toEqual({ name, status: name === 'DELETE' ? 204 : 200 });
+      expect({ name, status: current.status }).toEqual({ name, status: name === 'DELETE' ? deletedStatus(base) : 200 });
     }
   });
 
@@ -146,7 +149,7 @@ describe('tasks: ETag, If-Match and If-None-Match', () => {
     for (const [base] of families()) {
       for (const id of [bobsTask.body.id, randomUUID(), 'not-a-uuid']) {
         for (const etag of [bobsTask.headers.etag, '"v1-00000000"', '*']) {
-          for (const [, write] of writes) answers.push(await write(`${base}/${id}`, etag));
+          for (const [, write] of writesOf(base)) answers.push(await write(`${base}/${id}`, etag));
         }
       }
     }

@@ -8,6 +8,7 @@ import { AccountRecoveryService } from './account-recovery.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtKeys } from './jwt-keys.js';
+import { SeedAuthController } from './seed-auth.controller.js';
 import { SessionsModule } from './sessions.module.js';
 import { JwtAccessStrategy } from './strategies/jwt-access.strategy.js';
 import { JwtRefreshStrategy } from './strategies/jwt-refresh.strategy.js';
@@ -17,7 +18,7 @@ import { UserTokensService } from './user-tokens.service.js';
 
 @Module({
   imports: [JwtModule.register({}), UsersModule, SessionsModule, MailModule],
-  controllers: [AuthController, AccountRecoveryController],
+  controllers: [AuthController, AccountRecoveryController, SeedAuthController],
   providers: [
     AuthService,
     TokenService,

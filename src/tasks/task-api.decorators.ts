@@ -1,20 +1,20 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiParam, ApiResponse } from '@nestjs/swagger';
 import { IDEMPOTENCY_KEY_PATTERN } from '../common/http/idempotency-key.decorator.js';
 import { TaskDto } from './dto/task.dto.js';
 
-/** OpenAPI for what both task route families share. */
+/** OpenAPI for what both task route families share; `type` is the task body of the family (TaskDto for /api/v1). */
 
 const ETAG_HEADER = {
   ETag: { required: true, description: 'The version of this task, a strong validator: send it back in If-Match (writes) or If-None-Match (GET).', schema: { type: 'string', example: '"v3-0f9c1c8e"' } },
 };
 
-export const ApiTaskId = () =>
-  ApiParam({ name: 'id', format: 'uuid', description: "A task of yours. Another user's task, an unknown or a malformed id all answer the same 404." });
+export const ApiTaskId = (name = 'id') =>
+  ApiParam({ name, format: 'uuid', description: "A task of yours. Another user's task, an unknown or a malformed id all answer the same 404." });
 
-export const ApiTaskOk = () => ApiOkResponse({ type: TaskDto, description: 'The task as it is now.', headers: ETAG_HEADER });
+export const ApiTaskOk = (type: Type<unknown> = TaskDto) => ApiOkResponse({ type, description: 'The task as it is now.', headers: ETAG_HEADER });
 
-export const ApiTaskCreated = () =>
+export const ApiTaskCreated = (type: Type<unknown> = TaskDto) =>
   applyDecorators(
     ApiHeader({
       name: 'Idempotency-Key',
@@ -26,7 +26,7 @@ export const ApiTaskCreated = () =>
       schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN.source },
     }),
     ApiCreatedResponse({
-      type: TaskDto,
+      type,
       description: 'Created (or, with `Idempotent-Replayed: true`, the first response to this Idempotency-Key again).',
       headers: {
         ...ETAG_HEADER,

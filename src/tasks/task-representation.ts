@@ -9,13 +9,21 @@ interface Creation {
   replayed: boolean;
 }
 
-/** One task as a response: the body plus what TaskResponseInterceptor writes into the status and headers. */
-export class TaskRepresentation {
+/**
+ * One task as a response: the body plus what TaskResponseInterceptor writes into the status and headers.
+ * The body is /api/v1's TaskDto unless a dialect at the edge renders it otherwise (`as`).
+ */
+export class TaskRepresentation<Body = TaskDto> {
   constructor(
-    readonly body: TaskDto,
+    readonly body: Body,
     readonly etag: string,
     readonly creation: Creation | null = null,
   ) {}
+
+  /** The same response (status, ETag, Location, replay flag) with the body in another dialect. */
+  as<Other>(render: (body: Body) => Other): TaskRepresentation<Other> {
+    return new TaskRepresentation(render(this.body), this.etag, this.creation);
+  }
 
   static of(task: Task): TaskRepresentation {
     return new TaskRepresentation(TaskDto.from(task), taskEtag(task.id, task.version));

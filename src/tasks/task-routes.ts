@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Delete, Get, HttpCode, HttpStatus, Injectable, Param, Patch, Post, Put, Query, type Type } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
 import { CurrentUser } from '../common/auth/current-user.decorator.js';
 import { type IfMatch, IfMatchHeader } from '../common/http/entity-tags.js';
@@ -15,30 +15,15 @@ import { ApiIfMatch, ApiIfNoneMatch, ApiTaskCreated, ApiTaskId, ApiTaskOk } from
 import type { TaskRepresentation } from './task-representation.js';
 import { TasksService } from './tasks.service.js';
 
-/** How one family of task routes (/api/v1/tasks, or the deprecated /api/{userId}/tasks) is documented. */
+/** How a family of task routes in /api/v1's dialect is documented (the seed dialect has its own controller). */
 export interface TaskRouteFamily {
   operationIdPrefix: string;
-  deprecated?: true;
-  description?: string;
-  /** The path starts with `{userId}` (checked by TaskOwnershipInterceptor): documented on each operation, and the collection routes can answer 404 too. */
-  userInPath?: true;
 }
 
-const USER_IN_PATH = ApiParam({
-  name: 'userId',
-  type: String,
-  format: 'uuid',
-  description: 'Your own user id; any other value answers 404, as for a task that is not yours.',
-});
-
-/** The seven task operations, once: each family's controller extends the class made here. */
+/** The seven task operations in /api/v1's dialect: the family's controller extends the class made here. */
 export function taskRoutes(family: TaskRouteFamily): Type<object> {
   const operation = (name: string, summary: string) =>
-    applyDecorators(
-      ...(family.userInPath ? [USER_IN_PATH] : []),
-      ApiOperation({ operationId: `${family.operationIdPrefix}_${name}`, summary, deprecated: family.deprecated, description: family.description }),
-    );
-  const wrongUser = family.userInPath ? [HttpStatus.NOT_FOUND] : [];
+    applyDecorators(ApiOperation({ operationId: `${family.operationIdPrefix}_${name}`, summary }));
 
   @Injectable()
   class TaskRoutes {
@@ -47,7 +32,7 @@ export function taskRoutes(family: TaskRouteFamily): Type<object> {
     @Get()
     @operation('list', 'Your tasks: filter, search, sort and page')
     @ApiOkResponse({ type: TaskPageDto })
-    @ApiProblemResponses(400, ...wrongUser)
+    @ApiProblemResponses(400)
     list(@CurrentUser() caller: AuthenticatedUser, @Query() query: ListTasksQueryDto): Promise<TaskPageDto> {
       return this.tasks.list(caller, query);
     }
@@ -55,7 +40,7 @@ export function taskRoutes(family: TaskRouteFamily): Type<object> {
     @Post()
     @operation('create', 'Create a task')
     @ApiTaskCreated()
-    @ApiProblemResponses(400, ...wrongUser, 409, 413, 415, 422)
+    @ApiProblemResponses(400, 409, 413, 415, 422)
     create(
       @CurrentUser() caller: AuthenticatedUser,
       @Body() body: CreateTaskDto,

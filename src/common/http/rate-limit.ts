@@ -10,16 +10,21 @@ const WINDOW_MS = 60_000;
 
 interface RateLimitRouteConfig {
   authRateLimited?: boolean;
+  /** Count on the counter of this route instead of the route's own (a dialect's twin shares the limit of its original). */
+  authRateLimitRoute?: string;
 }
 
 /**
  * register, login, refresh, the emailed-link routes and the two that check the current password
  * (password change, account deletion): RATE_LIMIT_AUTH_PER_MIN per client IP, counted per route.
- * Everything else shares RATE_LIMIT_PER_MIN per client IP.
+ * Everything else shares RATE_LIMIT_PER_MIN per client IP. `countedAs` (the route URL of the original,
+ * e.g. `/api/v1/auth/login`) makes a dialect's twin share that route's counter, so two dialects never double the limit.
  */
-export const AuthRateLimit = () => RouteConfig({ authRateLimited: true } satisfies RateLimitRouteConfig);
+export const AuthRateLimit = (countedAs?: string) => RouteConfig({ authRateLimited: true, authRateLimitRoute: countedAs } satisfies RateLimitRouteConfig);
 
-const isAuthRoute = (request: FastifyRequest): boolean => (request.routeOptions.config as RateLimitRouteConfig).authRateLimited === true;
+const routeConfig = (request: FastifyRequest): RateLimitRouteConfig => request.routeOptions.config as RateLimitRouteConfig;
+const isAuthRoute = (request: FastifyRequest): boolean => routeConfig(request).authRateLimited === true;
+const authCounter = (request: FastifyRequest): string | undefined => routeConfig(request).authRateLimitRoute ?? request.routeOptions.url;
 
 /**
  * @fastify/rate-limit counts in fastify's onRequest hook, before Nest does any work. The client is
@@ -33,7 +38,7 @@ export async function registerRateLimit(app: NestFastifyApplication, config: App
     global: true,
     timeWindow: WINDOW_MS,
     max: (request) => (isAuthRoute(request) ? config.rateLimit.authPerMinute : config.rateLimit.perMinute),
-    keyGenerator: (request) => (isAuthRoute(request) ? `auth:${request.routeOptions.url}:${request.ip}` : `api:${request.ip}`),
+    keyGenerator: (request) => (isAuthRoute(request) ? `auth:${authCounter(request)}:${request.ip}` : `api:${request.ip}`),
     allowList: (request) => request.url.startsWith('/health/'),
     redis: redis ?? undefined,
     nameSpace: config.rateLimit.redisPrefix,

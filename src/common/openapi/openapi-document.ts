@@ -20,7 +20,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   auth: 'Accounts and sessions: register, log in, refresh the token pair, log out, list and end sessions, reset a forgotten password, verify the email address.',
   users: 'The calling user: profile, password change, account deletion.',
   tasks: "The calling user's tasks: create, list with filters and pages, read, replace, update, complete, delete.",
-  'seed-tasks': 'Deprecated: the same seven task operations under /api/{userId}/tasks, for the frontends this API grew from. {userId} must be your own id. Use /api/v1/tasks.',
+  'seed-tasks': 'Deprecated: the task operations of the FastAPI app this API grew from, in its dialect (snake_case, the list as a bare array, partial PUT), under /api/{user_id}/tasks. {user_id} must be your own id. Use /api/v1/tasks.',
+  'seed-auth': "Deprecated: register, log in and log out in the dialect of the FastAPI app this API grew from (`access_token`, `token_type: \"bearer\"`), under /api/auth. Use /api/v1/auth.",
   health: 'Liveness and readiness probes for orchestrators; no authentication, not rate limited.',
 };
 
