@@ -27,6 +27,7 @@ const POLL_MS = 50;
 const PASSWORD = 'purple-otter-lantern-42';
 const REFRESH_PATH = '/api/v1/auth/refresh';
 const TASKS_PATH = '/api/v1/tasks';
+const RATE_LIMIT_ATTEMPTS = 80;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -133,7 +134,14 @@ async function newContext(userDataDir: string): Promise<BrowserContext> {
   });
 }
 
-async function journey(a: BrowserContext, b: BrowserContext): Promise<{ refreshCalls: number; burst: number }> {
+interface JourneyResult {
+  refreshCalls: number;
+  burst: number;
+  refreshCallsTotal: number;
+  requestsTotal: number;
+}
+
+async function journey(a: BrowserContext, b: BrowserContext): Promise<JourneyResult> {
   check(new URL(webUrl).origin !== new URL(apiUrl).origin, `the example (${webUrl}) and the API (${apiUrl}) must be on different origins`);
   const email = `web-example-${randomBytes(6).toString('hex')}@example.com`;
   const { page, seen } = await openApp(a, 'page A');
@@ -293,7 +301,27 @@ async function journey(a: BrowserContext, b: BrowserContext): Promise<{ refreshC
     await loginForm(other.page).waitFor();
     await other.page.getByText('Your session has ended').waitFor();
   });
-  return burst;
+
+  await step('rate-limited-login', 'a 429 is shown with its wait', other.page, async () => {
+    const form = loginForm(other.page);
+    await form.getByLabel('Email').fill(email);
+    await form.getByLabel('Password').fill('not-the-password-at-all');
+    let answer = 0;
+    let retryAfter: string | null = null;
+    // The API runs with RATE_LIMIT_AUTH_PER_MIN=40: some 40 wrong passwords in a row reach the limit.
+    for (let attempt = 1; attempt <= RATE_LIMIT_ATTEMPTS && answer !== 429; attempt++) {
+      const response = other.page.waitForResponse((candidate) => candidate.url() === `${apiUrl}/api/v1/auth/login` && candidate.request().method() === 'POST');
+      await form.getByRole('button', { name: 'Log in' }).click();
+      const login = await response;
+      answer = login.status();
+      retryAfter = await login.headerValue('retry-after');
+      check(answer === 401 || answer === 429, `a wrong password answered ${answer}`);
+    }
+    check(answer === 429 && retryAfter !== null, `no 429 (with Retry-After) after ${RATE_LIMIT_ATTEMPTS} wrong passwords`);
+    await other.page.getByRole('alert').getByText(`Please wait ${retryAfter} s before trying again`).waitFor();
+  });
+  const requests = [...seen, ...second.seen, ...other.seen];
+  return { ...burst, refreshCallsTotal: requests.filter((entry) => entry.method === 'POST' && entry.path === REFRESH_PATH).length, requestsTotal: requests.length };
 }
 
 async function main(): Promise<void> {
@@ -303,7 +331,7 @@ async function main(): Promise<void> {
   const dirs = [await mkdtemp(join(tmpdir(), 'tasknest-web-a-')), await mkdtemp(join(tmpdir(), 'tasknest-web-b-'))];
   const [a, b] = [await newContext(dirs[0]), await newContext(dirs[1])];
   const started = performance.now();
-  let result = { refreshCalls: 0, burst: 0 };
+  let result: JourneyResult = { refreshCalls: 0, burst: 0, refreshCallsTotal: 0, requestsTotal: 0 };
   try {
     result = await journey(a, b);
   } catch (error) {
@@ -318,7 +346,7 @@ async function main(): Promise<void> {
   }
   const totalMs = Math.round(performance.now() - started);
   await writeFile(`${RESULTS_DIR}/journey.json`, `${JSON.stringify({ webUrl, apiUrl, totalMs, ...result, steps, problems }, null, 2)}\n`);
-  log(`journey: ${steps.length} steps in ${totalMs} ms; refresh calls in the burst of ${result.burst}: ${result.refreshCalls}; ${RESULTS_DIR}/journey.json`);
+  log(`journey: ${steps.length} steps in ${totalMs} ms; refresh calls in the burst of ${result.burst}: ${result.refreshCalls}; ${result.refreshCallsTotal} refresh calls in ${result.requestsTotal} API requests in all; ${RESULTS_DIR}/journey.json`);
   if (problems.length > 0) throw new Error(problems.join('\n  '));
 }
 

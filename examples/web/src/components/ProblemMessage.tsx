@@ -15,7 +15,11 @@ export function ProblemMessage({ problem }: { problem: ShownProblem | null }) {
     <div role="alert" className="problem">
       <strong>{problem.title}</strong>
       {problem.detail && <span> — {problem.detail}</span>}
-      {waitLeft !== null && <div className="wait">{waitLeft > 0 ? `Please wait ${waitLeft} s before trying again.` : 'You can try again now.'}</div>}
+      {problem.retryAfterSeconds !== null && (
+        <div className="wait">
+          Please wait {problem.retryAfterSeconds} s before trying again{waitLeft !== null && waitLeft > 0 ? ` (${waitLeft} s left).` : ': you can try again now.'}
+        </div>
+      )}
     </div>
   );
 }
