@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { RequestLogController } from './common/logging/logger.js';
+import { corsOptions } from './common/http/cors.js';
 import { registerRateLimit } from './common/http/rate-limit.js';
 import { RedisConnection } from './common/redis/redis-connection.js';
 import { StrictValidationPipe } from './common/http/strict-validation.pipe.js';
@@ -61,7 +62,7 @@ async function setupApp(app: NestFastifyApplication, config: AppConfig, preview:
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After', 'Idempotent-Replayed', 'X-Total-Count'] });
+  app.enableCors(corsOptions(config.corsOrigins));
 
   // The OpenAPI script builds the graph without instances (preview): no Redis to count in.
   await registerRateLimit(app, config, preview ? null : app.get(RedisConnection).client);
@@ -86,8 +87,10 @@ async function setupApp(app: NestFastifyApplication, config: AppConfig, preview:
     done();
   });
   // A kept-alive connection would otherwise hold the drain open until its keep-alive timeout.
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (closing) reply.header('Connection', 'close');
+    // A CORS preflight is answered inside @fastify/cors's hook, before the onRequest hook below runs.
+    if (!reply.hasHeader('X-Request-Id')) reply.headers(headers).header('X-Request-Id', request.id);
     done(null, payload);
   });
   const headers = securityHeaders();
