@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, login, registerUser, type RegisteredUser } from './support/factories.js';
 import { closedBody, openEventStream, type SseEvent, type SseStream } from './support/sse-client.js';
 import { createTask } from './support/tasks.js';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+
+/** Waits for `promise`, failing with `message` after `ms`; the timer never outlives the wait. */
+async function within(promise: Promise<void>, ms: number, message: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([promise, new Promise((_, fail) => (timer = setTimeout(() => fail(new Error(message)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const changeOf = (event: SseEvent) => JSON.parse(event.data) as { type: string; seq: number; task?: { id: string; title: string }; id?: string };
 
@@ -119,7 +130,7 @@ describe('GET /api/v1/tasks/events', () => {
     await ready(s);
     const loggedOut = Date.now();
     expect((await a.http().post('/api/v1/auth/logout').set(bearer(session.accessToken))).status).toBe(204);
-    await Promise.race([s.ended, new Promise((_, fail) => setTimeout(() => fail(new Error('the stream outlived its session')), 15_000))]);
+    await within(s.ended, 15_000, 'the stream outlived its session');
     const afterLogout = Date.now() - loggedOut;
     process.stdout.write(`stream ended ${afterLogout} ms after logout\n`);
     expect(afterLogout).toBeLessThan(15_000);
@@ -129,7 +140,7 @@ describe('GET /api/v1/tasks/events', () => {
     const expiring = await stream(b, short.accessToken);
     await ready(expiring);
     const opened = Date.now();
-    await Promise.race([expiring.ended, new Promise((_, fail) => setTimeout(() => fail(new Error('the stream outlived its token')), 15_000))]);
+    await within(expiring.ended, 15_000, 'the stream outlived its token');
     expect(Date.now() - opened).toBeLessThan(15_000);
   });
 
@@ -178,4 +189,46 @@ describe('GET /api/v1/tasks/events', () => {
     expect(anonymous.status).toBe(401);
     await anonymous.ended;
   });
+});
+
+describe('GET /api/v1/tasks/events across a database outage', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let proxy: TcpProxy;
+  const open: SseStream[] = [];
+
+  beforeAll(async () => {
+    a = await createTestApp({ listen: true });
+    proxy = await startTcpProxy(a.database.url);
+    // Instance B reaches the database only through the proxy, its listening connection included.
+    b = await createTestApp({ database: { ...a.database, url: proxy.url }, listen: true });
+  });
+
+  afterAll(async () => {
+    for (const stream of open) stream.close();
+    await b.close();
+    await proxy.close();
+    await a.close();
+  });
+
+  it('delivers, once the database is back, a change committed while instance B could not reach it', async () => {
+    const user = await registerUser(a);
+    const s = await openEventStream(b, '/api/v1/tasks/events', bearer(user.accessToken));
+    open.push(s);
+    while (s.lastEventId() === null) await new Promise((resolve) => setTimeout(resolve, 10));
+    const before = await createTask(a, user, { title: 'before the outage' });
+    await s.waitFor((event) => changeOf(event).task?.id === before.id);
+
+    proxy.setMode('refuse');
+    const during = await createTask(a, user, { title: 'during the outage' });
+    // Long enough for B to notice: its listening connection is dropped and reconnecting fails.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    proxy.setMode('forward');
+    const back = Date.now();
+    await s.waitFor((event) => changeOf(event).task?.id === during.id, 20_000);
+    process.stdout.write(`change from the outage delivered ${Date.now() - back} ms after the database came back\n`);
+    const after = await createTask(a, user, { title: 'after the outage' });
+    await s.waitFor((event) => changeOf(event).task?.id === after.id, 10_000);
+    expect(s.events.map((event) => changeOf(event).task?.title)).toEqual(['before the outage', 'during the outage', 'after the outage']);
+  }, 60_000);
 });

@@ -40,7 +40,7 @@ function accessTokenExpiry(authorization: string | undefined): number {
 
 function streamRequest(request: FastifyRequest, reply: FastifyReply, query: TaskEventsQueryDto, lastEventId: string | undefined): OpenStreamRequest {
   return {
-    from: lastEventId !== undefined ? { token: lastEventId, field: 'Last-Event-ID' } : query.since !== undefined ? { token: query.since, field: 'since' } : null,
+    from: lastEventId ? { token: lastEventId, field: 'Last-Event-ID' } : query.since !== undefined ? { token: query.since, field: 'since' } : null,
     expiresAt: accessTokenExpiry(request.headers.authorization),
     takeOver: () => {
       // From here on the response is written by hand; the headers set so far go out with it.
