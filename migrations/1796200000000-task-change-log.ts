@@ -24,6 +24,19 @@ export class TaskChangeLog1796200000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "tasks" ALTER COLUMN "change_seq" SET NOT NULL`);
     await queryRunner.query(`INSERT INTO "task_change_counters" ("owner_id", "last_seq") SELECT "owner_id", max("change_seq") FROM "tasks" GROUP BY "owner_id"`);
     await queryRunner.query(`CREATE INDEX "tasks_owner_change_seq_idx" ON "tasks" ("owner_id", "change_seq")`);
+    // TaskRepository sets change_seq itself; a row inserted around it (a seeding script, a test) takes its number here.
+    await queryRunner.query(`
+      CREATE FUNCTION "tasks_take_change_seq"() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.change_seq IS NULL THEN
+          INSERT INTO task_change_counters (owner_id, last_seq) VALUES (NEW.owner_id, 1)
+            ON CONFLICT (owner_id) DO UPDATE SET last_seq = task_change_counters.last_seq + 1
+            RETURNING last_seq INTO NEW.change_seq;
+          PERFORM pg_notify('task_changes', NEW.owner_id::text);
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await queryRunner.query(`CREATE TRIGGER "tasks_change_seq" BEFORE INSERT ON "tasks" FOR EACH ROW EXECUTE FUNCTION "tasks_take_change_seq"()`);
     await queryRunner.query(
       `ALTER TABLE "task_change_counters" ADD CONSTRAINT "FK_a07f3e044ca53bb43d27a8d5f56" FOREIGN KEY ("owner_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );
@@ -35,6 +48,8 @@ export class TaskChangeLog1796200000000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "task_tombstones" DROP CONSTRAINT "FK_6957329f7f61734446fb1233725"`);
     await queryRunner.query(`ALTER TABLE "task_change_counters" DROP CONSTRAINT "FK_a07f3e044ca53bb43d27a8d5f56"`);
+    await queryRunner.query(`DROP TRIGGER "tasks_change_seq" ON "tasks"`);
+    await queryRunner.query(`DROP FUNCTION "tasks_take_change_seq"()`);
     await queryRunner.query(`DROP INDEX "public"."tasks_owner_change_seq_idx"`);
     await queryRunner.query(`ALTER TABLE "tasks" DROP COLUMN "change_seq"`);
     await queryRunner.query(`DROP INDEX "public"."task_tombstones_deleted_at_idx"`);

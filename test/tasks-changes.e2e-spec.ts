@@ -275,6 +275,17 @@ describe('GET /api/v1/tasks/changes', () => {
     }
   }, 180_000);
 
+  it('numbers a task inserted around the API too (seeding scripts), so the feed still shows it', async () => {
+    const user = await registerUser(t);
+    const first = await createTask(t, user);
+    const { nextSince } = await changes(user);
+    await t.sql(`INSERT INTO tasks (owner_id, title) VALUES ($1, 'seeded')`, [user.id]);
+    const page = await changes(user, { since: nextSince });
+    expect(page.changes).toEqual([{ type: 'upsert', seq: 2, task: expect.objectContaining({ title: 'seeded' }) }]);
+    expect((await changes(user)).changes.map((change) => change.seq)).toEqual([1, 2]);
+    expect(first.title).toBe('A task');
+  });
+
   it('deleting the account deletes its change log', async () => {
     const user = await registerUser(t);
     const task = await createTask(t, user);
