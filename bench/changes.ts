@@ -200,7 +200,8 @@ async function idleStreams(): Promise<void> {
     row(`${users.length} writes fanned out to ${streams.length} streams`, during);
     say();
     say(
-      `RSS per stream ≈ ${(((idle.memory.rss - before.memory.rss) * 1024) / streams.length).toFixed(1)} kB. ${users.length} concurrent creates took ${Math.round(written - started)} ms; ` +
+      `Per stream ≈ ${(((idle.memory.rss - before.memory.rss) * 1024) / streams.length).toFixed(1)} kB of RSS, ${(((idle.memory.heapUsed - before.memory.heapUsed) * 1024) / streams.length).toFixed(1)} kB of heap (after a full GC). ` +
+        `${users.length} concurrent creates took ${Math.round(written - started)} ms; ` +
         `all ${streams.filter((stream) => stream.events >= 1).length}/${streams.length} streams had their event ${Math.round(delivered - started)} ms after the first request.`,
     );
   } finally {

@@ -3,20 +3,21 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { poolQuery } from '../database/pool-query.js';
 
-/** The NOTIFY channel that tells every instance "this user's tasks changed"; the payload is the user id. */
+/** The NOTIFY channel that tells every instance "these users' tasks changed"; the payload is their ids, comma-separated. */
 export const TASK_CHANGES_CHANNEL = 'task_changes';
 
 /**
  * Takes the next change number of `ownerId`: the first statement of every task write's
  * transaction. The upsert locks the user's counter row until commit, so a second write of the same
  * user waits here until the first has committed: one user's changes commit in `seq` order, and a
- * reader that sees `seq` n also sees every change before it. The NOTIFY is sent on commit only.
+ * reader that sees `seq` n also sees every change before it. (Other instances are told after the
+ * commit, by TaskChangeNotifier: a NOTIFY inside the transaction would serialise every commit.)
  */
 export async function takeChangeSeq(manager: EntityManager, ownerId: string): Promise<number> {
   const [{ seq }] = await manager.query<{ seq: string }[]>(
     `INSERT INTO task_change_counters (owner_id, last_seq) VALUES ($1, 1)
      ON CONFLICT (owner_id) DO UPDATE SET last_seq = task_change_counters.last_seq + 1
-     RETURNING last_seq AS seq, pg_notify('${TASK_CHANGES_CHANNEL}', $1::text)`,
+     RETURNING last_seq AS seq`,
     [ownerId],
   );
   return Number(seq);

@@ -9,8 +9,12 @@ const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 10_000;
 /** A listening connection that answers no ping within this long is replaced. */
 const PING_INTERVAL_MS = 10_000;
-/** Embedded database only: how often the counters of users with open streams are compared. */
+/** How often the counters of users with open streams are compared: the embedded database's only news of other instances. */
 const POLL_INTERVAL_MS = 250;
+/** With LISTEN, polling is only a safety net: a wake-up lost with an instance that died between commit and NOTIFY. */
+const SAFETY_POLL_INTERVAL_MS = 15_000;
+/** A NOTIFY payload is limited to 8000 bytes: at most this many user ids in one. */
+const IDS_PER_NOTIFY = 200;
 
 type Wake = () => void;
 
@@ -19,9 +23,11 @@ type Wake = () => void;
  * instance made the change. A wake-up carries no data: a woken stream reads the changes feed from
  * its own position, so a lost, doubled or late wake-up never loses or repeats a change.
  *
- * On PostgreSQL: LISTEN on a dedicated connection (every task write NOTIFYs on commit), which
- * reconnects by itself after an outage and then wakes every stream to catch up. On PGlite, the
- * embedded database is one session behind the socket server: a notification goes back to the
+ * On PostgreSQL: LISTEN on a dedicated connection, which reconnects by itself after an outage and
+ * then wakes every stream to catch up. After a write commits, its user's id is NOTIFYed, batched
+ * with the other users written meanwhile: one NOTIFY per batch rather than one inside every write's
+ * transaction, where PostgreSQL's notification queue lock would serialise all commits. On PGlite,
+ * the embedded database is one session behind the socket server: a notification goes back to the
  * connection that committed, never to a listener, so streams are woken in-process after each write
  * and by polling the users' change counters (for other instances sharing the embedded database).
  */
@@ -33,8 +39,11 @@ export class TaskChangeNotifier implements OnApplicationBootstrap, OnModuleDestr
   private listener: pg.Client | null = null;
   private reconnectDelayMs = RECONNECT_MIN_MS;
   private timer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
   private readonly polledSeqs = new Map<string, number>();
   private polling = false;
+  private readonly unannounced = new Set<string>();
+  private announcing = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -43,19 +52,18 @@ export class TaskChangeNotifier implements OnApplicationBootstrap, OnModuleDestr
 
   async onApplicationBootstrap(): Promise<void> {
     const [{ version }] = await poolQuery<{ version: string }>(this.dataSource, 'SELECT version()', []);
-    if (version.includes('PGlite')) {
-      this.mode = 'poll';
-      this.timer = setInterval(() => void this.poll(), POLL_INTERVAL_MS);
-    } else {
-      this.mode = 'listen';
-      await this.connect(false);
-    }
+    const embedded = version.includes('PGlite');
+    this.mode = embedded ? 'poll' : 'listen';
+    this.pollTimer = setInterval(() => void this.poll(), embedded ? POLL_INTERVAL_MS : SAFETY_POLL_INTERVAL_MS);
+    if (!embedded) await this.connect(false);
   }
 
   async onModuleDestroy(): Promise<void> {
     this.mode = 'stopped';
     if (this.timer) clearInterval(this.timer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
     this.timer = null;
+    this.pollTimer = null;
     const listener = this.listener;
     this.listener = null;
     await listener?.end().catch(() => undefined);
@@ -75,13 +83,38 @@ export class TaskChangeNotifier implements OnApplicationBootstrap, OnModuleDestr
     };
   }
 
-  /** Called after a write of `ownerId` committed on this instance: no round trip through the database. */
+  /** Called after a write of `ownerId` committed on this instance: its streams here at once, the other instances' by NOTIFY. */
   changed(ownerId: string): void {
+    this.wake(ownerId);
+    if (this.mode !== 'listen') return;
+    this.unannounced.add(ownerId);
+    if (!this.announcing) void this.announce();
+  }
+
+  private wake(ownerId: string): void {
     for (const wake of this.subscribers.get(ownerId) ?? []) wake();
   }
 
   private wakeEveryone(): void {
-    for (const ownerId of this.subscribers.keys()) this.changed(ownerId);
+    for (const ownerId of this.subscribers.keys()) this.wake(ownerId);
+  }
+
+  /** NOTIFYs the users written since the last NOTIFY, one statement per batch, until none is left. */
+  private async announce(): Promise<void> {
+    this.announcing = true;
+    try {
+      while (this.unannounced.size > 0 && this.mode === 'listen') {
+        const ids = [...this.unannounced].slice(0, IDS_PER_NOTIFY);
+        for (const id of ids) this.unannounced.delete(id);
+        await poolQuery(this.dataSource, 'SELECT pg_notify($1, $2)', [TASK_CHANGES_CHANNEL, ids.join(',')]);
+      }
+    } catch (error) {
+      // The changes are committed and in the feed; other instances find them by their safety poll.
+      this.unannounced.clear();
+      this.logger.warn({ err: error }, 'could not announce task changes to other instances');
+    } finally {
+      this.announcing = false;
+    }
   }
 
   private async connect(reconnecting: boolean): Promise<void> {
@@ -90,7 +123,8 @@ export class TaskChangeNotifier implements OnApplicationBootstrap, OnModuleDestr
     // Errors end the connection; 'end' below takes care of replacing it.
     client.on('error', () => undefined);
     client.on('notification', (message) => {
-      if (message.channel === TASK_CHANGES_CHANNEL && message.payload) this.changed(message.payload);
+      if (message.channel !== TASK_CHANGES_CHANNEL || !message.payload) return;
+      for (const ownerId of message.payload.split(',')) this.wake(ownerId);
     });
     client.on('end', () => {
       if (this.listener !== client) return;
@@ -148,7 +182,7 @@ export class TaskChangeNotifier implements OnApplicationBootstrap, OnModuleDestr
       for (const [ownerId, seq] of seqs) {
         if (this.polledSeqs.get(ownerId) === seq) continue;
         this.polledSeqs.set(ownerId, seq);
-        this.changed(ownerId);
+        this.wake(ownerId);
       }
     } catch {
       // The database may be away for a moment; the next poll catches up.

@@ -16,6 +16,9 @@ const HEARTBEAT_INTERVAL_MS = 25_000;
 /** How often the sessions behind open streams are checked: a revoked one ends its streams within this. */
 const SESSION_CHECK_INTERVAL_MS = 2_000;
 const BATCH = 100;
+/** Feed reads for streams at once, so a burst of wake-ups leaves the pool to the API's requests. */
+const MAX_CONCURRENT_READS = 4;
+const READ_RETRY_MS = 2_000;
 
 const tooManyStreams = () =>
   new ApiProblem({
@@ -40,6 +43,12 @@ interface OpenStream {
   stream: TaskEventStream;
 }
 
+interface SharedRead {
+  /** Tick at which the read began: only streams woken before that may share it. */
+  startedAt: number;
+  result: Promise<ChangesRead>;
+}
+
 /**
  * The caller's task changes as server-sent events. A stream keeps its own position and, whenever
  * it is woken (TaskChangeNotifier), reads the changes feed from there: events are the feed's
@@ -52,6 +61,11 @@ export class TaskEventsService implements OnModuleDestroy {
   private readonly streams = new Map<string, Set<OpenStream>>();
   /** Slots taken by streams still opening, so 11 concurrent requests cannot all pass the cap. */
   private readonly opening = new Map<string, number>();
+  /** In-flight feed reads by user and position: the streams of one user usually stand at the same place. */
+  private readonly reads = new Map<string, SharedRead>();
+  private tick = 0;
+  private activeReads = 0;
+  private readonly waitingReads: (() => void)[] = [];
 
   constructor(
     private readonly changes: TaskChangesService,
@@ -91,6 +105,7 @@ export class TaskEventsService implements OnModuleDestroy {
     let position = from;
     let reading = false;
     let again = false;
+    let wokenAt = this.tick;
     const send = (read: ChangesRead): void => {
       for (const change of read.changes) {
         stream.send({ id: this.changes.token(caller.userId, change.seq), event: change.type === 'upsert' ? 'task.upserted' : 'task.deleted', data: changeDto(change) });
@@ -109,17 +124,20 @@ export class TaskEventsService implements OnModuleDestroy {
         do {
           again = false;
           if (!stream.isOpen || stream.isBlocked) break;
-          send(await this.tasks.changesSince(caller.userId, position, BATCH, true));
+          send(await this.read(caller.userId, position, wokenAt));
         } while (again);
       } catch (error) {
-        // The database is away: the client reconnects with its last event id and misses nothing.
+        // The database is away for a moment: try again; the stream stays open meanwhile.
         this.logger.warn({ err: error }, 'could not read task changes for an event stream');
-        stream.end();
+        setTimeout(wake, READ_RETRY_MS).unref();
       } finally {
         reading = false;
       }
     };
-    const wake = () => void pump();
+    const wake = (): void => {
+      wokenAt = ++this.tick;
+      void pump();
+    };
     const unsubscribe = this.notifier.subscribe(caller.userId, wake);
     stream.onDrain = wake;
     const expiry = setTimeout(() => stream.end(), Math.max(0, request.expiresAt * 1000 - Date.now()));
@@ -134,6 +152,33 @@ export class TaskEventsService implements OnModuleDestroy {
     if (first) send(first);
     // Changes committed between the first read and the subscription are picked up here.
     wake();
+  }
+
+  /**
+   * The changes after `position`, shared with the other streams of the user at that position, but
+   * only through a read that began after `wokenAt` (an older one may predate the change that woke us).
+   */
+  private read(userId: string, position: number, wokenAt: number): Promise<ChangesRead> {
+    const key = `${userId}:${position}`;
+    const shared = this.reads.get(key);
+    if (shared && shared.startedAt > wokenAt) return shared.result;
+    const read: SharedRead = { startedAt: ++this.tick, result: this.limited(() => this.tasks.changesSince(userId, position, BATCH, true)) };
+    this.reads.set(key, read);
+    void read.result.finally(() => {
+      if (this.reads.get(key) === read) this.reads.delete(key);
+    }).catch(() => undefined);
+    return read.result;
+  }
+
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    while (this.activeReads >= MAX_CONCURRENT_READS) await new Promise<void>((resolve) => this.waitingReads.push(resolve));
+    this.activeReads += 1;
+    try {
+      return await work();
+    } finally {
+      this.activeReads -= 1;
+      this.waitingReads.shift()?.();
+    }
   }
 
   @Interval(HEARTBEAT_INTERVAL_MS)
