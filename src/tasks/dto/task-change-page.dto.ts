@@ -6,7 +6,7 @@ export class TaskUpsertChangeDto {
   @ApiProperty({ enum: ['upsert'] })
   type: 'upsert';
 
-  @ApiProperty({ type: 'integer', format: 'int64', minimum: 1, description: "The change's number; grows with every change of your tasks." })
+  @ApiProperty({ type: 'integer', format: 'int64', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "The change's number; grows with every change of your tasks." })
   seq: number;
 
   @ApiProperty({ type: TaskDto, description: 'The task as it is now: create it locally, or replace your copy.' })
@@ -17,7 +17,7 @@ export class TaskDeleteChangeDto {
   @ApiProperty({ enum: ['delete'] })
   type: 'delete';
 
-  @ApiProperty({ type: 'integer', format: 'int64', minimum: 1 })
+  @ApiProperty({ type: 'integer', format: 'int64', minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
   seq: number;
 
   @ApiProperty({ format: 'uuid', description: 'The deleted task; you may never have seen it (created and deleted since your last sync).' })
