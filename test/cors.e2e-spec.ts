@@ -102,7 +102,7 @@ describe('CORS for browsers on other origins', () => {
       expect(response.text).toBe('');
       expect(response.headers['access-control-allow-origin']).toBe(OTHER_APP_ORIGIN);
       expect(listOf(response.headers['access-control-allow-methods'])).toEqual(['get', 'head', 'post', 'put', 'patch', 'delete']);
-      expect(listOf(response.headers['access-control-allow-headers'])).toEqual(['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'x-request-id']);
+      expect(listOf(response.headers['access-control-allow-headers'])).toEqual(['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'x-request-id', 'last-event-id']);
       expect(response.headers['access-control-max-age']).toBe('600');
       expect(listOf(response.headers.vary)).toContain('origin');
       expect(response.headers['x-request-id']).toEqual(expect.any(String));

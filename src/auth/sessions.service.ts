@@ -95,6 +95,15 @@ export class SessionsService {
     return rows.length > 0;
   }
 
+  /** Which of these sessions are still alive: one query for every open event stream of an instance. */
+  async activeAmong(sessionIds: readonly string[]): Promise<Set<string>> {
+    const rows = await poolQuery<{ id: string }>(this.dataSource, 'SELECT id FROM sessions WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL AND expires_at > $2', [
+      sessionIds,
+      new Date(),
+    ]);
+    return new Set(rows.map((row) => row.id));
+  }
+
   /**
    * Check-and-rotate in one conditional UPDATE: of N concurrent refreshes with the same token,
    * exactly one moves the generation on; the others see the new generation and either get the

@@ -49,6 +49,8 @@ export class AppConfig {
     /** How often the outbox sender looks for due mail when nothing woke it. */
     readonly pollIntervalMs: number;
   };
+  /** How long the changes feed keeps deleted tasks' tombstones; older sync tokens get 410. */
+  readonly taskTombstoneTtlSeconds: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);

@@ -99,6 +99,7 @@ const environmentSchema = z.object({
   REQUIRE_VERIFIED_EMAIL: boolean(false),
   MAIL_PER_ADDRESS_PER_HOUR: integer(5, 0, 10_000),
   MAIL_POLL_INTERVAL: durationMs('2s').pipe(z.number().min(10).max(3_600_000)),
+  TASK_TOMBSTONE_TTL: duration('30d').pipe(z.number().min(1)),
 });
 
 export class ConfigError extends Error {}
@@ -174,5 +175,6 @@ export function loadConfig(env: Environment = process.env): AppConfig {
       perAddressPerHour: values.MAIL_PER_ADDRESS_PER_HOUR,
       pollIntervalMs: values.MAIL_POLL_INTERVAL,
     },
+    taskTombstoneTtlSeconds: values.TASK_TOMBSTONE_TTL,
   });
 }

@@ -14,6 +14,7 @@ export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 @Index('tasks_owner_due_idx', ['ownerId', 'dueDate', 'id'])
 @Index('tasks_owner_priority_idx', ['ownerId', 'priority', 'id'])
 @Index('tasks_owner_title_idx', { synchronize: false })
+@Index('tasks_owner_change_seq_idx', ['ownerId', 'changeSeq'])
 export class Task {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -46,6 +47,10 @@ export class Task {
   /** Bumped by every write; the ETag is derived from it. */
   @Column({ type: 'integer', default: 1 })
   version: number;
+
+  /** The user's change number of this task's latest write (see TaskChangeCounter); the changes feed is ordered by it. */
+  @Column({ name: 'change_seq', type: 'bigint' })
+  changeSeq: string;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

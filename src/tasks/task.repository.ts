@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isUuid } from '../auth/token-claims.js';
 import { poolQuery } from '../database/pool-query.js';
+import { takeChangeSeq } from './task-change-log.js';
 import { Task, type TaskPriority } from './task.entity.js';
 
 /** The list orders, each ending in id in the same direction so pages never skip or repeat a task. */
@@ -51,6 +52,22 @@ export type ExpectedVersions = readonly number[] | null;
 export type MissedWrite = { outcome: 'not-found' } | { outcome: 'stale' };
 export type UpdateOutcome = { outcome: 'updated'; task: Task } | MissedWrite;
 export type DeleteOutcome = { outcome: 'deleted' } | MissedWrite;
+
+/** One entry of the changes feed: the latest state of a task changed after the asked position, or its tombstone. */
+export type TaskChange = { type: 'upsert'; seq: number; task: Task } | { type: 'delete'; seq: number; id: string; deletedAt: Date };
+
+export interface ChangesRead {
+  /** In `seq` order, at most the limit asked for. */
+  changes: TaskChange[];
+  hasMore: boolean;
+  /** The user's newest change number in the same snapshot (0: never wrote). */
+  lastSeq: number;
+  /** Tombstones up to this change number have been purged (0: none). */
+  purgedSeq: number;
+}
+
+/** Thrown inside a write's transaction to roll it back (the change number with it) when nothing matched. */
+class NothingWritten extends Error {}
 
 export interface SqlQuery {
   text: string;
@@ -148,14 +165,52 @@ export class TaskRepository {
     return rows.length > 0 ? toTask(rows[0]) : null;
   }
 
-  async insert(ownerId: string, task: NewTask, manager: EntityManager = this.dataSource.manager): Promise<Task> {
-    const [row] = await manager.query<TaskRow[]>(
-      `INSERT INTO tasks (owner_id, title, description, priority, due_date, completed, completed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6::boolean THEN now() END)
-       RETURNING ${TASK_COLUMNS}`,
-      [ownerId, task.title, task.description, task.priority, task.dueDate, task.completed],
+  /** In the caller's transaction when given one (an Idempotency-Key's), else in one of its own. */
+  async insert(ownerId: string, task: NewTask, manager?: EntityManager): Promise<Task> {
+    const insert = async (transaction: EntityManager): Promise<Task> => {
+      const seq = await takeChangeSeq(transaction, ownerId);
+      const [row] = await transaction.query<TaskRow[]>(
+        `INSERT INTO tasks (owner_id, title, description, priority, due_date, completed, completed_at, change_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6::boolean THEN now() END, $7)
+         RETURNING ${TASK_COLUMNS}`,
+        [ownerId, task.title, task.description, task.priority, task.dueDate, task.completed, seq],
+      );
+      return toTask(row);
+    };
+    return manager ? insert(manager) : this.dataSource.transaction(insert);
+  }
+
+  /**
+   * The changes after `since` in `seq` order: each task changed since then once, in its latest
+   * state, and a tombstone for each task deleted since then (unless `withDeletes` is false: a full
+   * sync has nothing to delete). One statement, so one snapshot: the counters, the tasks and the
+   * tombstones are read as of the same moment.
+   */
+  async changesSince(ownerId: string, since: number, limit: number, withDeletes: boolean): Promise<ChangesRead> {
+    const rows = await poolQuery<TaskRow & { seq: string | null; deleted_at: Date | null; last_seq: string | null; purged_seq: string | null }>(
+      this.dataSource,
+      `SELECT counter.last_seq, counter.purged_seq, change.*
+         FROM (SELECT $1::uuid AS owner_id) AS owner
+         LEFT JOIN task_change_counters AS counter ON counter.owner_id = owner.owner_id
+         LEFT JOIN LATERAL (
+           (SELECT change_seq AS seq, NULL::timestamptz AS deleted_at, ${TASK_COLUMNS}
+              FROM tasks WHERE owner_id = $1 AND change_seq > $2 ORDER BY change_seq LIMIT $3)
+           UNION ALL
+           (SELECT seq, deleted_at, task_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+              FROM task_tombstones WHERE owner_id = $1 AND seq > $2 AND $4 ORDER BY seq LIMIT $3)
+           ORDER BY seq LIMIT $3
+         ) AS change ON true
+        ORDER BY change.seq`,
+      [ownerId, since, limit + 1, withDeletes],
     );
-    return toTask(row);
+    const changes: TaskChange[] = [];
+    for (const row of rows) {
+      if (row.seq === null) continue;
+      const seq = Number(row.seq);
+      changes.push(row.deleted_at === null ? { type: 'upsert', seq, task: toTask(row) } : { type: 'delete', seq, id: row.id, deletedAt: row.deleted_at });
+    }
+    const hasMore = changes.length > limit;
+    return { changes: changes.slice(0, limit), hasMore, lastSeq: Number(rows[0]?.last_seq ?? 0), purgedSeq: Number(rows[0]?.purged_seq ?? 0) };
   }
 
   /**
@@ -181,23 +236,44 @@ export class TaskRepository {
     }
     assignments.push('version = version + 1', 'updated_at = now()');
     const versionCheck = expected ? ` AND version = ANY(${parameters.add(expected)}::int[])` : '';
-    const [rows] = await this.dataSource.query<[TaskRow[], number]>(
-      `UPDATE tasks SET ${assignments.join(', ')} WHERE ${target}${versionCheck} RETURNING ${TASK_COLUMNS}`,
-      parameters.values,
-    );
-    if (rows.length > 0) return { outcome: 'updated', task: toTask(rows[0]) };
-    return this.missOutcome(ownerId, id, expected);
+    // The change number is known only inside the transaction: it is the last parameter.
+    assignments.push(`change_seq = $${parameters.values.length + 1}`);
+    try {
+      const task = await this.dataSource.transaction(async (manager) => {
+        const seq = await takeChangeSeq(manager, ownerId);
+        const [rows] = await manager.query<[TaskRow[], number]>(
+          `UPDATE tasks SET ${assignments.join(', ')} WHERE ${target}${versionCheck} RETURNING ${TASK_COLUMNS}`,
+          [...parameters.values, seq],
+        );
+        if (rows.length === 0) throw new NothingWritten();
+        return toTask(rows[0]);
+      });
+      return { outcome: 'updated', task };
+    } catch (error) {
+      if (error instanceof NothingWritten) return this.missOutcome(ownerId, id, expected);
+      throw error;
+    }
   }
 
   async delete(ownerId: string, id: string, expected: ExpectedVersions): Promise<DeleteOutcome> {
     if (!isUuid(id)) return { outcome: 'not-found' };
-    const versionCheck = expected ? ' AND version = ANY($3::int[])' : '';
-    const [, deleted] = await this.dataSource.query<[unknown, number]>(
-      `DELETE FROM tasks WHERE id = $1 AND owner_id = $2${versionCheck}`,
-      expected ? [id, ownerId, expected] : [id, ownerId],
-    );
-    if (deleted > 0) return { outcome: 'deleted' };
-    return this.missOutcome(ownerId, id, expected);
+    const versionCheck = expected ? ' AND version = ANY($4::int[])' : '';
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const seq = await takeChangeSeq(manager, ownerId);
+        // The tombstone takes the change number of the delete, in the same statement.
+        const tombstones = await manager.query<unknown[]>(
+          `WITH deleted AS (DELETE FROM tasks WHERE id = $1 AND owner_id = $2${versionCheck} RETURNING id)
+           INSERT INTO task_tombstones (owner_id, seq, task_id) SELECT $2, $3, id FROM deleted RETURNING seq`,
+          expected ? [id, ownerId, seq, expected] : [id, ownerId, seq],
+        );
+        if (tombstones.length === 0) throw new NothingWritten();
+      });
+      return { outcome: 'deleted' };
+    } catch (error) {
+      if (error instanceof NothingWritten) return this.missOutcome(ownerId, id, expected);
+      throw error;
+    }
   }
 
   /** Nothing was written: stale if the caller's task exists (only possible with a version check), else not found. */

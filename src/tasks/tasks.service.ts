@@ -11,6 +11,7 @@ import type { UpdateTaskDto } from './dto/update-task.dto.js';
 import { IdempotencyKeysService, type StoredResponse } from './idempotency-keys.service.js';
 import { versionsIn } from './task-etag.js';
 import { taskChanged, taskNotFound } from './task-problems.js';
+import { TaskChangeNotifier } from './task-change-notifier.js';
 import { TaskRepresentation } from './task-representation.js';
 import { type ExpectedVersions, type MissedWrite, type NewTask, type TaskChanges, TaskRepository } from './task.repository.js';
 
@@ -50,13 +51,15 @@ function problemFor(missed: MissedWrite): Error {
 /**
  * The rules for one user's tasks; every call is scoped to the caller by TaskRepository. Every
  * successful write is a new version (new ETag and updatedAt), even one that sends the values the
- * task already has.
+ * task already has, and a new entry of the changes feed; this instance's event streams are woken
+ * at once, the other instances' by the NOTIFY of the write's transaction.
  */
 @Injectable()
 export class TasksService {
   constructor(
     private readonly tasks: TaskRepository,
     private readonly idempotencyKeys: IdempotencyKeysService,
+    private readonly notifier: TaskChangeNotifier,
   ) {}
 
   async list(caller: AuthenticatedUser, query: ListTasksQueryDto): Promise<TaskPageDto> {
@@ -81,8 +84,13 @@ export class TasksService {
       const created = await this.tasks.insert(caller.userId, task, manager);
       return { status: HttpStatus.CREATED, body: TaskDto.from(created), location: `${collectionPath}/${created.id}` };
     };
-    if (idempotencyKey === null) return TaskRepresentation.created(await insert(), false);
+    if (idempotencyKey === null) {
+      const response = await insert();
+      this.notifier.changed(caller.userId);
+      return TaskRepresentation.created(response, false);
+    }
     const { response, replayed } = await this.idempotencyKeys.once(caller.userId, idempotencyKey, task, insert);
+    if (!replayed) this.notifier.changed(caller.userId);
     return TaskRepresentation.created(response, replayed);
   }
 
@@ -103,11 +111,13 @@ export class TasksService {
   async remove(caller: AuthenticatedUser, id: string, ifMatch: IfMatch): Promise<void> {
     const result = await this.tasks.delete(caller.userId, id, expectedVersions(id, ifMatch));
     if (result.outcome !== 'deleted') throw problemFor(result);
+    this.notifier.changed(caller.userId);
   }
 
   private async write(caller: AuthenticatedUser, id: string, changes: TaskChanges, ifMatch: IfMatch): Promise<TaskRepresentation> {
     const result = await this.tasks.update(caller.userId, id, changes, expectedVersions(id, ifMatch));
     if (result.outcome !== 'updated') throw problemFor(result);
+    this.notifier.changed(caller.userId);
     return TaskRepresentation.of(result.task);
   }
 }

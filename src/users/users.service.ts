@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { SessionsService } from '../auth/sessions.service.js';
 import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
 import { ApiProblem } from '../common/problem/api-problem.js';
+import { takeChangeSeq } from '../tasks/task-change-log.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import type { DeleteAccountDto } from './dto/delete-account.dto.js';
 import type { UpdateMeDto } from './dto/update-me.dto.js';
@@ -93,10 +94,16 @@ export class UsersService {
     });
   }
 
-  /** Deletes the user; tasks, sessions and tokens go with it (ON DELETE CASCADE, one statement). */
+  /**
+   * Deletes the user; tasks, sessions, tokens and the change log go with it (ON DELETE CASCADE).
+   * Taking the user's change number first waits for task writes in flight, as every task write does.
+   */
   async deleteMe(caller: AuthenticatedUser, input: DeleteAccountDto): Promise<void> {
     const user = await this.requireWithPassword(caller.userId, input.password);
-    await this.dataSource.manager.delete(User, { id: user.id });
+    await this.dataSource.transaction(async (manager) => {
+      await takeChangeSeq(manager, user.id);
+      await manager.delete(User, { id: user.id });
+    });
   }
 
   /** Sets an already computed password hash and ends every session (used by password reset). */

@@ -4,7 +4,8 @@ type CorsOptions = NonNullable<Parameters<NestFastifyApplication['enableCors']>[
 
 /** CONTRACT.md "Browsers on other origins": what a frontend on another origin may send and read. */
 const ALLOWED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id'];
+// Last-Event-ID beyond the contract's list: a fetch-based SSE reader resumes /tasks/events with it.
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id', 'Last-Event-ID'];
 const EXPOSED_HEADERS = ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed', 'X-Total-Count', 'Link'];
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 

@@ -8,6 +8,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'Forbidden.',
   404: 'Not found, or not yours.',
   409: 'Conflict.',
+  410: 'Gone: the sync token has expired (problem type `sync-token-expired`); sync again from the start, without `since`.',
   412: 'The If-Match precondition failed: the resource changed.',
   413: 'Body larger than 100 kB.',
   415: 'Body is not application/json.',
