@@ -49,6 +49,10 @@ export class AppConfig {
     /** How often the outbox sender looks for due mail when nothing woke it. */
     readonly pollIntervalMs: number;
   };
+  /** Keys the hash under which an unknown account's typed email is kept in security events. */
+  readonly securityEvents: { readonly hmacSecret: string };
+  /** `port` null: no metrics listener at all. */
+  readonly metrics: { readonly port: number | null; readonly host: string };
 
   constructor(values: AppConfig) {
     Object.assign(this, values);

@@ -2,8 +2,9 @@ import { Session } from '../auth/session.entity.js';
 import { UserToken } from '../auth/user-token.entity.js';
 import { OutboxMessage } from '../mail/outbox-message.entity.js';
 import { IdempotencyKey } from '../tasks/idempotency-key.entity.js';
+import { SecurityEvent } from '../security-events/security-event.entity.js';
 import { Task } from '../tasks/task.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Listed as classes, not globs: a glob over dist would also pick up declaration files. */
-export const ENTITIES = [User, Session, UserToken, Task, IdempotencyKey, OutboxMessage];
+export const ENTITIES = [User, Session, UserToken, Task, IdempotencyKey, OutboxMessage, SecurityEvent];
