@@ -4,7 +4,7 @@
  *
  * Env: DATABASE_URL (required) · BENCH_DURATION seconds per endpoint per server (10) ·
  * BENCH_WARMUP seconds (2) · BENCH_ROUNDS (2: each server gets DURATION/ROUNDS seconds, alternately) · BENCH_CONNECTIONS (50) · BENCH_ONLY (substring of endpoint names) ·
- * BENCH_STORM=0 skips the login storm · BENCH_HEADERS=0 skips the writes with and without If-Match / Idempotency-Key · BENCH_STORM_READERS (10) · BENCH_PROFILE=1 runs tasknest
+ * BENCH_STORM=0 skips the login storm · BENCH_METRICS=0 skips list and get-by-id with metrics on vs off · BENCH_HEADERS=0 skips the writes with and without If-Match / Idempotency-Key · BENCH_STORM_READERS (10) · BENCH_PROFILE=1 runs tasknest
  * under --cpu-prof and prints where its CPU time went (the numbers are then not representative).
  *
  * Prints one markdown table and writes it to bench/results/latest.md.
@@ -359,21 +359,22 @@ async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise
   const profiling = env.BENCH_PROFILE === '1';
   if (profiling) rmSync(profileDir, { recursive: true, force: true });
 
+  const serverEnv = {
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '10',
+    NODE_ENV: 'production',
+    JWT_ACCESS_SECRET: secret,
+    JWT_REFRESH_SECRET: randomBytes(32).toString('hex'),
+    SECURITY_EVENTS_HMAC_SECRET: randomBytes(32).toString('hex'),
+    JWT_ACCESS_TTL: '1h',
+    BCRYPT_COST: '12',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MIN: '10000000',
+    RATE_LIMIT_AUTH_PER_MIN: '1000000',
+    BENCH_PROBE_FILE: probeFile,
+  };
   const tasknest = await startBuiltServer(
-    {
-      DATABASE_URL: databaseUrl,
-      DATABASE_POOL_SIZE: '10',
-      NODE_ENV: 'production',
-      JWT_ACCESS_SECRET: secret,
-      JWT_REFRESH_SECRET: randomBytes(32).toString('hex'),
-      SECURITY_EVENTS_HMAC_SECRET: randomBytes(32).toString('hex'),
-      JWT_ACCESS_TTL: '1h',
-      BCRYPT_COST: '12',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MIN: '10000000',
-      RATE_LIMIT_AUTH_PER_MIN: '1000000',
-      BENCH_PROBE_FILE: probeFile,
-    },
+    serverEnv,
     ['--import', join(ROOT, 'bench/probe.mjs'), ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
   );
   cleanup.push(async () => {
@@ -421,6 +422,35 @@ async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows,
   );
+
+  // The same build with METRICS_PORT set, on the same database, in alternating rounds with the one without.
+  const metricsEndpoints = ENDPOINTS.slice(0, 2).filter((endpoint) => !env.BENCH_ONLY || endpoint.name.includes(env.BENCH_ONLY));
+  if (env.BENCH_METRICS !== '0' && metricsEndpoints.length > 0) {
+    // The same probe as the first server, so the two differ in METRICS_PORT only.
+    const withMetrics = await startBuiltServer({ ...serverEnv, BENCH_PROBE_FILE: `${probeFile}.metrics`, METRICS_PORT: '0' }, ['--import', join(ROOT, 'bench/probe.mjs')]);
+    cleanup.push(async () => {
+      withMetrics.child.kill('SIGTERM');
+      await withMetrics.exited;
+      await withMetrics.dispose();
+    });
+    const metricsRows: string[] = [];
+    for (const endpoint of metricsEndpoints) {
+      process.stderr.write(`bench: ${endpoint.name}, metrics off / on …
+`);
+      const [off, on] = await measurePair([{ baseUrl: tasknest.baseUrl, pid: tasknest.child.pid }, { baseUrl: withMetrics.baseUrl, pid: withMetrics.child.pid }], endpoint, data);
+      metricsRows.push(
+        `| ${endpoint.name} | ${fmt(off.rps)} | ${cpuPerRequest(off)} | ${fmt(on.rps)} | ${cpuPerRequest(on)} | **${fmt(on.rps / off.rps, 3)}** | ${off.unexpected + on.unexpected ? `${off.unexpected + on.unexpected} non-2xx/errors` : ''} |`,
+      );
+    }
+    lines.push(
+      '',
+      '## Metrics on (METRICS_PORT set) vs off (alternating rounds, same database)',
+      '',
+      '| endpoint | off req/s | CPU µs/req | on req/s | CPU µs/req | on / off req/s | note |',
+      '|---|---:|---:|---:|---:|---:|---|',
+      ...metricsRows,
+    );
+  }
 
   const pairs = HEADER_PAIRS.filter((pair) => !env.BENCH_ONLY || pair.some((endpoint) => endpoint.name.includes(env.BENCH_ONLY ?? '')));
   if (env.BENCH_HEADERS !== '0' && pairs.length > 0) {
