@@ -423,31 +423,35 @@ async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise
     ...rows,
   );
 
-  // The same build with METRICS_PORT set, on the same database, in alternating rounds with the one without.
+  // Two fresh servers of the same build on the same database, started together and differing in
+  // METRICS_PORT only (the first server is warmer by now, which would bias a comparison with it).
   const metricsEndpoints = ENDPOINTS.slice(0, 2).filter((endpoint) => !env.BENCH_ONLY || endpoint.name.includes(env.BENCH_ONLY));
   if (env.BENCH_METRICS !== '0' && metricsEndpoints.length > 0) {
-    // The same probe as the first server, so the two differ in METRICS_PORT only.
-    const withMetrics = await startBuiltServer({ ...serverEnv, BENCH_PROBE_FILE: `${probeFile}.metrics`, METRICS_PORT: '0' }, ['--import', join(ROOT, 'bench/probe.mjs')]);
-    cleanup.push(async () => {
-      withMetrics.child.kill('SIGTERM');
-      await withMetrics.exited;
-      await withMetrics.dispose();
-    });
+    const start = (name: string, extra: Record<string, string>) => startBuiltServer({ ...serverEnv, ...extra, BENCH_PROBE_FILE: `${probeFile}.${name}` }, ['--import', join(ROOT, 'bench/probe.mjs')]);
+    const [withoutMetrics, withMetrics] = await Promise.all([start('metrics-off', {}), start('metrics-on', { METRICS_PORT: '0' })]);
+    for (const server of [withoutMetrics, withMetrics]) {
+      cleanup.push(async () => {
+        server.child.kill('SIGTERM');
+        await server.exited;
+        await server.dispose();
+      });
+    }
     const metricsRows: string[] = [];
     for (const endpoint of metricsEndpoints) {
       process.stderr.write(`bench: ${endpoint.name}, metrics off / on …
 `);
-      const [off, on] = await measurePair([{ baseUrl: tasknest.baseUrl, pid: tasknest.child.pid }, { baseUrl: withMetrics.baseUrl, pid: withMetrics.child.pid }], endpoint, data);
+      const [off, on] = await measurePair([{ baseUrl: withoutMetrics.baseUrl, pid: withoutMetrics.child.pid }, { baseUrl: withMetrics.baseUrl, pid: withMetrics.child.pid }], endpoint, data);
+      const cpuRatio = off.cpuSeconds && on.cpuSeconds ? fmt(on.cpuSeconds / on.requests / (off.cpuSeconds / off.requests), 3) : '–';
       metricsRows.push(
-        `| ${endpoint.name} | ${fmt(off.rps)} | ${cpuPerRequest(off)} | ${fmt(on.rps)} | ${cpuPerRequest(on)} | **${fmt(on.rps / off.rps, 3)}** | ${off.unexpected + on.unexpected ? `${off.unexpected + on.unexpected} non-2xx/errors` : ''} |`,
+        `| ${endpoint.name} | ${fmt(off.rps)} | ${cpuPerRequest(off)} | ${fmt(on.rps)} | ${cpuPerRequest(on)} | **${fmt(on.rps / off.rps, 3)}** | ${cpuRatio} | ${off.unexpected + on.unexpected ? `${off.unexpected + on.unexpected} non-2xx/errors` : ''} |`,
       );
     }
     lines.push(
       '',
-      '## Metrics on (METRICS_PORT set) vs off (alternating rounds, same database)',
+      '## Metrics on (METRICS_PORT set) vs off: two fresh servers, alternating rounds, same database',
       '',
-      '| endpoint | off req/s | CPU µs/req | on req/s | CPU µs/req | on / off req/s | note |',
-      '|---|---:|---:|---:|---:|---:|---|',
+      '| endpoint | off req/s | CPU µs/req | on req/s | CPU µs/req | on / off req/s | on / off CPU µs/req | note |',
+      '|---|---:|---:|---:|---:|---:|---:|---|',
       ...metricsRows,
     );
   }

@@ -327,7 +327,7 @@ describe('security events: recorded, logged, and shown to their user', () => {
       const call = t.http().get('/api/v1/tasks').set('X-Request-Id', id);
       expectProblem(await (authorization ? call.set('Authorization', authorization) : call), 401);
 
-      expect(await eventOf(id)).toEqual(expect.objectContaining({ user_id: null, type: 'token.rejected', reason, detail: { token: 'access token' } }));
+      expect(await eventOf(id)).toEqual(expect.objectContaining({ user_id: null, type: 'token.rejected', reason, detail: { tokenType: 'access' } }));
       expect(logs.forRequest(id).join('\n')).not.toContain('not.a.jwt');
     });
 

@@ -23,10 +23,12 @@ type RequestWithUser<T> = FastifyRequest & { user?: T };
  * database being down) is rethrown untouched so the filter can answer 503, not 401.
  */
 function authenticate<T>(strategy: Strategy, request: FastifyRequest, tokenName: string, events: SecurityEventsService): Promise<T> {
+  // 'access token' → 'access': never the token itself.
+  const rejected = (reason: string) => events.record({ type: 'token.rejected', reason, detail: { tokenType: tokenName.split(' ')[0] } });
   return new Promise<T>((resolve, reject) => {
     const unauthorized = (info: unknown) => {
       const expired = info instanceof Error && info.name === 'TokenExpiredError';
-      events.record({ type: 'token.rejected', reason: expired ? 'expired' : info instanceof Error && info.message === 'No auth token' ? 'missing' : 'invalid', detail: { token: tokenName } });
+      rejected(expired ? 'expired' : info instanceof Error && info.message === 'No auth token' ? 'missing' : 'invalid');
       reject(ApiProblem.unauthorized(expired ? `The ${tokenName} has expired.` : `A valid ${tokenName} is required.`));
     };
     const attempt: Strategy = Object.assign(Object.create(strategy) as Strategy, {
@@ -34,7 +36,7 @@ function authenticate<T>(strategy: Strategy, request: FastifyRequest, tokenName:
       fail: unauthorized,
       error: (error: unknown) => {
         // The strategy's own 401s: the signature was good, the claims or the session were not.
-        if (error instanceof ApiProblem && error.problem.status === 401) events.record({ type: 'token.rejected', reason: 'session_ended', detail: { token: tokenName } });
+        if (error instanceof ApiProblem && error.problem.status === 401) rejected('session_ended');
         reject(error);
       },
       pass: () => unauthorized(null),
