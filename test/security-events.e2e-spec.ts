@@ -364,6 +364,18 @@ describe('security events: recorded, logged, and shown to their user', () => {
     });
   });
 
+  it('records a correct password on an unverified account, when verification is required, as login.failed unverified', async () => {
+    const strict = await createTestApp({ database: t.database, env: { REQUIRE_VERIFIED_EMAIL: 'true' } });
+    try {
+      const user = await registerUser(strict);
+      const id = requestId('unverified');
+      expectProblem(await strict.http().post('/api/v1/auth/login').set('X-Request-Id', id).send({ email: user.email, password: user.password }), 403);
+      expect(await eventOf(id)).toEqual(expect.objectContaining({ user_id: user.id, type: 'login.failed', reason: 'unverified' }));
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('logs a failed insert instead of throwing', async () => {
     const events = t.app.get(SecurityEventsService);
     // A user id that does not exist breaks the foreign key: the insert fails.
