@@ -4,7 +4,7 @@
  *
  * Env: DATABASE_URL (required) · BENCH_DURATION seconds per endpoint per server (10) ·
  * BENCH_WARMUP seconds (2) · BENCH_ROUNDS (2: each server gets DURATION/ROUNDS seconds, alternately) · BENCH_CONNECTIONS (50) · BENCH_ONLY (substring of endpoint names) ·
- * BENCH_STORM=0 skips the login storm · BENCH_HEADERS=0 skips the writes with and without If-Match / Idempotency-Key · BENCH_STORM_READERS (10) · BENCH_PROFILE=1 runs tasknest
+ * BENCH_STORM=0 skips the login storm · BENCH_METRICS=0 skips list and get-by-id with metrics on vs off · BENCH_HEADERS=0 skips the writes with and without If-Match / Idempotency-Key · BENCH_STORM_READERS (10) · BENCH_PROFILE=1 runs tasknest
  * under --cpu-prof and prints where its CPU time went (the numbers are then not representative).
  *
  * Prints one markdown table and writes it to bench/results/latest.md.
@@ -359,20 +359,22 @@ async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise
   const profiling = env.BENCH_PROFILE === '1';
   if (profiling) rmSync(profileDir, { recursive: true, force: true });
 
+  const serverEnv = {
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '10',
+    NODE_ENV: 'production',
+    JWT_ACCESS_SECRET: secret,
+    JWT_REFRESH_SECRET: randomBytes(32).toString('hex'),
+    SECURITY_EVENTS_HMAC_SECRET: randomBytes(32).toString('hex'),
+    JWT_ACCESS_TTL: '1h',
+    BCRYPT_COST: '12',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MIN: '10000000',
+    RATE_LIMIT_AUTH_PER_MIN: '1000000',
+    BENCH_PROBE_FILE: probeFile,
+  };
   const tasknest = await startBuiltServer(
-    {
-      DATABASE_URL: databaseUrl,
-      DATABASE_POOL_SIZE: '10',
-      NODE_ENV: 'production',
-      JWT_ACCESS_SECRET: secret,
-      JWT_REFRESH_SECRET: randomBytes(32).toString('hex'),
-      JWT_ACCESS_TTL: '1h',
-      BCRYPT_COST: '12',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MIN: '10000000',
-      RATE_LIMIT_AUTH_PER_MIN: '1000000',
-      BENCH_PROBE_FILE: probeFile,
-    },
+    serverEnv,
     ['--import', join(ROOT, 'bench/probe.mjs'), ...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
   );
   cleanup.push(async () => {
@@ -420,6 +422,39 @@ async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows,
   );
+
+  // Two fresh servers of the same build on the same database, started together and differing in
+  // METRICS_PORT only (the first server is warmer by now, which would bias a comparison with it).
+  const metricsEndpoints = ENDPOINTS.slice(0, 2).filter((endpoint) => !env.BENCH_ONLY || endpoint.name.includes(env.BENCH_ONLY));
+  if (env.BENCH_METRICS !== '0' && metricsEndpoints.length > 0) {
+    const start = (name: string, extra: Record<string, string>) => startBuiltServer({ ...serverEnv, ...extra, BENCH_PROBE_FILE: `${probeFile}.${name}` }, ['--import', join(ROOT, 'bench/probe.mjs')]);
+    const [withoutMetrics, withMetrics] = await Promise.all([start('metrics-off', {}), start('metrics-on', { METRICS_PORT: '0' })]);
+    for (const server of [withoutMetrics, withMetrics]) {
+      cleanup.push(async () => {
+        server.child.kill('SIGTERM');
+        await server.exited;
+        await server.dispose();
+      });
+    }
+    const metricsRows: string[] = [];
+    for (const endpoint of metricsEndpoints) {
+      process.stderr.write(`bench: ${endpoint.name}, metrics off / on …
+`);
+      const [off, on] = await measurePair([{ baseUrl: withoutMetrics.baseUrl, pid: withoutMetrics.child.pid }, { baseUrl: withMetrics.baseUrl, pid: withMetrics.child.pid }], endpoint, data);
+      const cpuRatio = off.cpuSeconds && on.cpuSeconds ? fmt(on.cpuSeconds / on.requests / (off.cpuSeconds / off.requests), 3) : '–';
+      metricsRows.push(
+        `| ${endpoint.name} | ${fmt(off.rps)} | ${cpuPerRequest(off)} | ${fmt(on.rps)} | ${cpuPerRequest(on)} | **${fmt(on.rps / off.rps, 3)}** | ${cpuRatio} | ${off.unexpected + on.unexpected ? `${off.unexpected + on.unexpected} non-2xx/errors` : ''} |`,
+      );
+    }
+    lines.push(
+      '',
+      '## Metrics on (METRICS_PORT set) vs off: two fresh servers, alternating rounds, same database',
+      '',
+      '| endpoint | off req/s | CPU µs/req | on req/s | CPU µs/req | on / off req/s | on / off CPU µs/req | note |',
+      '|---|---:|---:|---:|---:|---:|---:|---|',
+      ...metricsRows,
+    );
+  }
 
   const pairs = HEADER_PAIRS.filter((pair) => !env.BENCH_ONLY || pair.some((endpoint) => endpoint.name.includes(env.BENCH_ONLY ?? '')));
   if (env.BENCH_HEADERS !== '0' && pairs.length > 0) {

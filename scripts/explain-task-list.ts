@@ -24,6 +24,7 @@ import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 import { createScratchDatabase } from '../src/database/scratch-database.js';
 import { ListTasksQueryDto } from '../src/tasks/dto/list-tasks-query.dto.js';
 import { TaskRepository } from '../src/tasks/task.repository.js';
+import { MetricsService } from '../src/metrics/metrics.service.js';
 import { PasswordHasher } from '../src/users/password-hasher.service.js';
 
 /** Tasks per user; the first user is the one measured. */
@@ -41,7 +42,7 @@ if (!config.databaseUrl) {
 const serverUrl = config.databaseUrl;
 
 async function seed(dataSource: DataSource): Promise<string[]> {
-  const passwordHash = await new PasswordHasher(config).hash(PASSWORD);
+  const passwordHash = await new PasswordHasher(config, new MetricsService(config, dataSource)).hash(PASSWORD);
   const userIds: string[] = [];
   for (const [index, count] of TASKS_PER_USER.entries()) {
     const [{ id }] = await dataSource.query<{ id: string }[]>(

@@ -7,6 +7,8 @@ import { RedisModule } from './common/redis/redis.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { buildDataSourceOptions, type DatabaseConnection } from './database/data-source-options.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { SecurityEventsModule } from './security-events/security-events.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -20,6 +22,8 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(database), retryAttempts: 3, retryDelay: 1000 }),
         ScheduleModule.forRoot(),
         RedisModule,
+        MetricsModule,
+        SecurityEventsModule,
         HealthModule,
         UsersModule,
         AuthModule,

@@ -16,6 +16,8 @@ import { buildOpenApiDocument } from './common/openapi/openapi-document.js';
 import { ApiProblem } from './common/problem/api-problem.js';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { AppModule } from './app.module.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { SecurityEventsService } from './security-events/security-events.service.js';
 import type { AppConfig } from './config/app-config.js';
 import type { DatabaseConnection } from './database/data-source-options.js';
 
@@ -65,8 +67,12 @@ async function setupApp(app: NestFastifyApplication, config: AppConfig, preview:
   app.enableCors(corsOptions(config.corsOrigins));
 
   // The OpenAPI script builds the graph without instances (preview): no Redis to count in.
-  await registerRateLimit(app, config, preview ? null : app.get(RedisConnection).client);
+  const events = preview ? null : app.get(SecurityEventsService);
+  await registerRateLimit(app, config, preview ? null : app.get(RedisConnection).client, (request, key, scope) => events?.rateLimitExceeded(request, key, scope));
   const fastify = app.getHttpAdapter().getInstance();
+  // Who sent each request, for security events; the request-duration histogram when METRICS_PORT is set.
+  events?.attach(fastify);
+  if (!preview) app.get(MetricsService).attach(fastify);
   // JSON only: without this fastify would also accept text/plain bodies.
   fastify.removeContentTypeParser('text/plain');
   // fastify's own JSON parser (prototype-poisoning checks included), except that an empty body

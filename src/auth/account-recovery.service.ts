@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
 import { ApiProblem } from '../common/problem/api-problem.js';
 import { AppConfig } from '../config/app-config.js';
+import { SecurityEventsService } from '../security-events/security-events.service.js';
 import { MailOutbox } from '../mail/mail-outbox.service.js';
 import type { MailContent } from '../mail/outgoing-mail.js';
 import { emailVerificationMail, passwordResetMail } from '../mail/templates/link-mails.js';
@@ -32,6 +33,7 @@ export class AccountRecoveryService {
     private readonly tokens: UserTokensService,
     private readonly outbox: MailOutbox,
     private readonly config: AppConfig,
+    private readonly events: SecurityEventsService,
   ) {}
 
   /**
@@ -44,6 +46,7 @@ export class AccountRecoveryService {
     await this.dataSource.transaction(async (manager) => {
       const user = await manager.findOneBy(User, { email });
       await this.outbox.enqueue(manager, email, async () => (user ? this.passwordResetMail(manager, user) : null));
+      this.events.record(user ? { type: 'password.reset_requested', userId: user.id } : { type: 'password.reset_requested', unknownEmail: email });
     });
     await sleep(Math.max(0, answerAt - performance.now()));
   }
@@ -58,6 +61,7 @@ export class AccountRecoveryService {
       await this.users.resetPassword(userId, passwordHash, manager);
       // Opening the emailed link proved the address belongs to them.
       await manager.update(User, { id: userId }, { emailVerified: true });
+      this.events.record({ type: 'password.reset', userId });
     });
   }
 
@@ -66,6 +70,7 @@ export class AccountRecoveryService {
       const userId = await this.tokens.consume(manager, token, 'email_verify');
       if (!userId) throw invalidLink();
       await manager.update(User, { id: userId }, { emailVerified: true });
+      this.events.record({ type: 'email.verified', userId });
     });
   }
 

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
 import { ApiProblem } from '../common/problem/api-problem.js';
 import { AppConfig } from '../config/app-config.js';
+import { SecurityEventsService } from '../security-events/security-events.service.js';
 import { UserDto } from '../users/dto/user.dto.js';
 import { PasswordHasher } from '../users/password-hasher.service.js';
 import type { User } from '../users/user.entity.js';
@@ -31,6 +32,7 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly config: AppConfig,
     private readonly recovery: AccountRecoveryService,
+    private readonly events: SecurityEventsService,
   ) {}
 
   async register(input: RegisterDto, client: ClientInfo): Promise<AuthResponseDto> {
@@ -41,6 +43,7 @@ export class AuthService {
       await this.recovery.queueVerificationMail(manager, user);
       return { user, session: await this.sessions.create(user.id, client, manager) };
     });
+    this.events.record({ type: 'register', userId: user.id, detail: { sessionId: session.id } });
     return this.authResponse(user, session);
   }
 
@@ -48,11 +51,17 @@ export class AuthService {
   async login(input: LoginDto, client: ClientInfo): Promise<AuthResponseDto> {
     const user = await this.users.findByEmail(input.email);
     const valid = user ? await this.hasher.verify(input.password, user.passwordHash) : await this.hasher.verifyAgainstDummy(input.password);
-    if (!user || !valid) throw ApiProblem.unauthorized(INVALID_CREDENTIALS);
+    if (!user || !valid) {
+      this.events.record(user ? { type: 'login.failed', reason: 'wrong_password', userId: user.id } : { type: 'login.failed', reason: 'unknown_account', unknownEmail: input.email });
+      throw ApiProblem.unauthorized(INVALID_CREDENTIALS);
+    }
     if (this.config.mail.requireVerifiedEmail && !user.emailVerified) {
+      this.events.record({ type: 'login.failed', reason: 'unverified', userId: user.id });
       throw ApiProblem.forbidden('email-not-verified', 'Confirm your email address with the link we sent before logging in.');
     }
-    return this.authResponse(user, await this.sessions.create(user.id, client));
+    const session = await this.sessions.create(user.id, client);
+    this.events.record({ type: 'login.succeeded', userId: user.id, detail: { sessionId: session.id } });
+    return this.authResponse(user, session);
   }
 
   async refresh(caller: RefreshCaller, client: ClientInfo): Promise<AuthResponseDto> {
@@ -64,10 +73,12 @@ export class AuthService {
 
   async logout(caller: AuthenticatedUser): Promise<void> {
     await this.sessions.revoke(caller.userId, caller.sessionId, 'logout');
+    this.events.record({ type: 'logout', userId: caller.userId, detail: { sessionId: caller.sessionId } });
   }
 
   async logoutAll(caller: AuthenticatedUser): Promise<void> {
     await this.sessions.revokeAll(caller.userId, 'logout_all');
+    this.events.record({ type: 'logout', reason: 'all', userId: caller.userId, detail: { sessionId: caller.sessionId } });
   }
 
   async listSessions(caller: AuthenticatedUser): Promise<SessionDto[]> {
@@ -80,6 +91,7 @@ export class AuthService {
     if (!(await this.sessions.revoke(caller.userId, sessionId, 'revoked_by_user'))) {
       throw ApiProblem.notFound('No such session.');
     }
+    this.events.record({ type: 'session.revoked', userId: caller.userId, detail: { sessionId } });
   }
 
   private authResponse(user: User, session: Session): AuthResponseDto {

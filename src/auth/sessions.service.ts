@@ -1,9 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiProblem } from '../common/problem/api-problem.js';
 import { AppConfig } from '../config/app-config.js';
+import { SecurityEventsService } from '../security-events/security-events.service.js';
 import { poolQuery } from '../database/pool-query.js';
 import type { ClientInfo } from './client-info.decorator.js';
 import { Session } from './session.entity.js';
@@ -61,11 +62,10 @@ function toSession(row: SessionRow): Session {
  */
 @Injectable()
 export class SessionsService {
-  private readonly logger = new Logger(SessionsService.name);
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly events: SecurityEventsService,
   ) {}
 
   async create(userId: string, client: ClientInfo, manager: EntityManager = this.dataSource.manager): Promise<Session> {
@@ -137,7 +137,7 @@ export class SessionsService {
     }
     if (caller.generation < current.refresh_generation) {
       await this.revoke(caller.userId, caller.sessionId, 'refresh_token_reuse');
-      this.logger.warn({ sessionId: caller.sessionId }, 'Rotated refresh token presented again: session revoked');
+      this.events.record({ type: 'refresh.reuse_detected', userId: caller.userId, detail: { sessionId: caller.sessionId } });
     }
     throw ApiProblem.unauthorized('The refresh token is no longer valid.');
   }

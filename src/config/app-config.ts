@@ -51,6 +51,10 @@ export class AppConfig {
   };
   /** How long the changes feed keeps deleted tasks' tombstones; older sync tokens get 410. */
   readonly taskTombstoneTtlSeconds: number;
+  /** Keys the hash under which an unknown account's typed email is kept in security events. */
+  readonly securityEvents: { readonly hmacSecret: string };
+  /** `port` null: no metrics listener at all. */
+  readonly metrics: { readonly port: number | null; readonly host: string };
 
   constructor(values: AppConfig) {
     Object.assign(this, values);

@@ -28,3 +28,16 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
   return secrets;
 }
+
+/** Development only: one more generated secret, in a file of its own under DATA_DIR. */
+export function loadOrCreateDevSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, `${name}.secret`);
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim();
+    if (stored.length > 0) return stored;
+  }
+  const secret = randomBytes(48).toString('base64url');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './load-config.js';
 
 const STRONG_A = 'k3Jx9vQz2LmN8pRt5WyB7cHd4FgS6aUe';
 const STRONG_B = 'Zp4Qw8Er2Ty6Ui9Op3As7Df5Gh1Jk0Lx';
+const STRONG_C = 'Hq7Vn2Mw9Kx4Bz6Tr1Ys8Lp3Dg5Fj0Cn';
 
 describe('loadConfig', () => {
   let dataDir: string;
@@ -70,7 +71,7 @@ describe('loadConfig', () => {
   });
 
   describe('in production', () => {
-    const production = { NODE_ENV: 'production', JWT_ACCESS_SECRET: STRONG_A, JWT_REFRESH_SECRET: STRONG_B };
+    const production = { NODE_ENV: 'production', JWT_ACCESS_SECRET: STRONG_A, JWT_REFRESH_SECRET: STRONG_B, SECURITY_EVENTS_HMAC_SECRET: STRONG_C };
 
     it('starts with strong, distinct secrets and cost >= 10', () => {
       expect(loadConfig({ ...production, DATA_DIR: dataDir }).bcryptCost).toBe(12);
@@ -91,9 +92,26 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ ...production, DATA_DIR: dataDir, JWT_REFRESH_SECRET: STRONG_A })).toThrow(/must differ/);
     });
 
+    it('refuses a missing SECURITY_EVENTS_HMAC_SECRET instead of generating it', () => {
+      expect(() => loadConfig({ ...production, DATA_DIR: dataDir, SECURITY_EVENTS_HMAC_SECRET: undefined })).toThrow(/SECURITY_EVENTS_HMAC_SECRET: required/);
+    });
+
     it('refuses BCRYPT_COST below 10', () => {
       expect(() => loadConfig({ ...production, DATA_DIR: dataDir, BCRYPT_COST: '9' })).toThrow(ConfigError);
     });
+  });
+
+  it('turns metrics on only when METRICS_PORT is set, on 127.0.0.1 by default', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).metrics).toEqual({ port: null, host: '127.0.0.1' });
+    expect(loadConfig({ DATA_DIR: dataDir, METRICS_PORT: '' }).metrics.port).toBeNull();
+    expect(loadConfig({ DATA_DIR: dataDir, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ port: 9464, host: '0.0.0.0' });
+    expect(() => loadConfig({ DATA_DIR: dataDir, METRICS_PORT: '70000' })).toThrow(/METRICS_PORT:/);
+  });
+
+  it('generates the security-events HMAC secret once outside production and keeps it in DATA_DIR', () => {
+    const first = loadConfig({ DATA_DIR: dataDir }).securityEvents.hmacSecret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({ DATA_DIR: dataDir }).securityEvents.hmacSecret).toBe(first);
   });
 
   it('parses TRUST_PROXY', () => {

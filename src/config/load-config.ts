@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { AppConfig, type TrustProxySetting } from './app-config.js';
 import { parseDurationMilliseconds, parseDurationSeconds } from './duration.js';
-import { loadOrCreateDevSecrets } from './dev-secrets.js';
+import { loadOrCreateDevSecret, loadOrCreateDevSecrets } from './dev-secrets.js';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -100,6 +100,13 @@ const environmentSchema = z.object({
   MAIL_PER_ADDRESS_PER_HOUR: integer(5, 0, 10_000),
   MAIL_POLL_INTERVAL: durationMs('2s').pipe(z.number().min(10).max(3_600_000)),
   TASK_TOMBSTONE_TTL: duration('30d').pipe(z.number().min(1)),
+  SECURITY_EVENTS_HMAC_SECRET: z.string().optional(),
+  METRICS_PORT: z
+    .string()
+    .optional()
+    .transform((raw) => raw?.trim() || undefined)
+    .pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(0).max(65535)).optional()),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export class ConfigError extends Error {}
@@ -128,6 +135,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     const problems = [
       ...secretProblems('JWT_ACCESS_SECRET', values.JWT_ACCESS_SECRET),
       ...secretProblems('JWT_REFRESH_SECRET', values.JWT_REFRESH_SECRET),
+      ...secretProblems('SECURITY_EVENTS_HMAC_SECRET', values.SECURITY_EVENTS_HMAC_SECRET),
       ...(values.BCRYPT_COST < 10 ? ['BCRYPT_COST: must be at least 10 when NODE_ENV=production'] : []),
       ...(values.JWT_ACCESS_SECRET && values.JWT_ACCESS_SECRET === values.JWT_REFRESH_SECRET
         ? ['JWT_REFRESH_SECRET: must differ from JWT_ACCESS_SECRET']
@@ -176,5 +184,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
       pollIntervalMs: values.MAIL_POLL_INTERVAL,
     },
     taskTombstoneTtlSeconds: values.TASK_TOMBSTONE_TTL,
+    securityEvents: { hmacSecret: values.SECURITY_EVENTS_HMAC_SECRET ?? loadOrCreateDevSecret(values.DATA_DIR, 'security-events-hmac') },
+    metrics: { port: values.METRICS_PORT ?? null, host: values.METRICS_HOST },
   });
 }

@@ -3,6 +3,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Piscina } from 'piscina';
 import { ApiProblem } from '../common/problem/api-problem.js';
 import { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { PasswordHashTask } from './password-hash.worker.js';
 
 const IDLE_THREAD_TIMEOUT_MS = 30_000;
@@ -32,13 +33,17 @@ export class PasswordHasher implements OnApplicationShutdown {
   private readonly pool: Piscina<PasswordHashTask, string | boolean>;
   private dummyHash: Promise<string> | null = null;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    metrics: MetricsService,
+  ) {
     this.pool = new Piscina({
       ...workerOptions(),
       maxThreads: config.passwordHashing.threads,
       minThreads: 1,
       idleTimeout: IDLE_THREAD_TIMEOUT_MS,
     });
+    metrics.gauge('tasknest_password_hash_queue_depth', 'Password hashes waiting for a worker thread.', () => this.pool.queueSize);
   }
 
   async hash(password: string): Promise<string> {

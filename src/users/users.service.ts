@@ -9,6 +9,7 @@ import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import type { DeleteAccountDto } from './dto/delete-account.dto.js';
 import type { UpdateMeDto } from './dto/update-me.dto.js';
 import { UserDto } from './dto/user.dto.js';
+import { SecurityEventsService } from '../security-events/security-events.service.js';
 import { PasswordHasher } from './password-hasher.service.js';
 import { User } from './user.entity.js';
 
@@ -51,6 +52,7 @@ export class UsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionsService,
+    private readonly events: SecurityEventsService,
   ) {}
 
   findByEmail(email: string): Promise<User | null> {
@@ -92,6 +94,7 @@ export class UsersService {
       await manager.update(User, { id: user.id }, { passwordHash });
       await this.sessions.revokeAll(user.id, 'password_changed', caller.sessionId, manager);
     });
+    this.events.record({ type: 'password.changed', userId: user.id, detail: { sessionId: caller.sessionId } });
   }
 
   /**

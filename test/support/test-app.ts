@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ConsoleLogger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app.setup.js';
 import { createLogger } from '../../src/common/logging/logger.js';
@@ -29,6 +30,8 @@ export interface TestAppOptions {
   database?: TestDatabase;
   /** Listen on a real port (for tests that need a socket, e.g. two instances). */
   listen?: boolean;
+  /** Receives every JSON log line (set LOG_LEVEL in `env` too: tests default to silent). */
+  logDestination?: DestinationStream;
 }
 
 const sharedSecrets = { access: randomBytes(32).toString('hex'), refresh: randomBytes(32).toString('hex') };
@@ -50,7 +53,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     DATABASE_URL: database.url,
   });
   const app = await createApp(config, { url: database.url, poolSize: database.poolSize }, {
-    logger: createLogger(config),
+    logger: createLogger(config, options.logDestination),
     nestLogger: process.env.TEST_NEST_LOG ? new ConsoleLogger({ logLevels: ['error'] }) : false,
   });
   if (options.listen) await app.listen(0, '127.0.0.1');

@@ -32,8 +32,13 @@ const authCounter = (request: FastifyRequest): string | undefined => routeConfig
  * the counters (keys under RATE_LIMIT_REDIS_PREFIX) are shared by every instance; if Redis is down
  * the limit is skipped (fail open, logged) so an outage of the limiter never takes the API down.
  */
-/** `redis` null: counters in memory, per instance. */
-export async function registerRateLimit(app: NestFastifyApplication, config: AppConfig, redis: Redis | null): Promise<void> {
+/** `redis` null: counters in memory, per instance. `onExceeded` hears every refused request. */
+export async function registerRateLimit(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  redis: Redis | null,
+  onExceeded: (request: FastifyRequest, key: string, scope: 'auth' | 'api') => void = () => undefined,
+): Promise<void> {
   await app.register(rateLimit, {
     global: true,
     timeWindow: WINDOW_MS,
@@ -43,6 +48,7 @@ export async function registerRateLimit(app: NestFastifyApplication, config: App
     redis: redis ?? undefined,
     nameSpace: config.rateLimit.redisPrefix,
     skipOnError: true,
+    onExceeded: (request, key) => onExceeded(request, key, isAuthRoute(request) ? 'auth' : 'api'),
     errorResponseBuilder: (_request, context) =>
       new ApiProblem({
         status: 429,

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
-import { pino, type Logger } from 'pino';
+import { type DestinationStream, pino, type Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
 
 /** Never log credentials, even if someone logs a whole request or body by mistake. */
@@ -28,15 +28,20 @@ function prettyTransportAvailable(config: AppConfig): boolean {
   }
 }
 
-export function createLogger(config: AppConfig): Logger {
-  return pino({
-    level: config.logLevel,
-    redact: { paths: REDACT, censor: '[redacted]' },
-    base: { service: 'tasknest' },
-    transport: prettyTransportAvailable(config)
-      ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' } }
-      : undefined,
-  });
+/** `destination`: where the JSON lines go instead of stdout (tests read them back). */
+export function createLogger(config: AppConfig, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      base: { service: 'tasknest' },
+      transport:
+        !destination && prettyTransportAvailable(config)
+          ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' } }
+          : undefined,
+    },
+    destination,
+  );
 }
 
 /** Routes Nest's own log lines (bootstrap, filter) into the same JSON stream as fastify's. */
