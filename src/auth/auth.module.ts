@@ -7,7 +7,9 @@ import { AccountRecoveryController } from './account-recovery.controller.js';
 import { AccountRecoveryService } from './account-recovery.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { JwksController } from './jwks.controller.js';
 import { JwtKeys } from './jwt-keys.js';
+import { SigningKeysService } from './signing-keys/signing-keys.service.js';
 import { SessionsModule } from './sessions.module.js';
 import { JwtAccessStrategy } from './strategies/jwt-access.strategy.js';
 import { JwtRefreshStrategy } from './strategies/jwt-refresh.strategy.js';
@@ -17,11 +19,12 @@ import { UserTokensService } from './user-tokens.service.js';
 
 @Module({
   imports: [JwtModule.register({}), UsersModule, SessionsModule, MailModule],
-  controllers: [AuthController, AccountRecoveryController],
+  controllers: [AuthController, AccountRecoveryController, JwksController],
   providers: [
     AuthService,
     TokenService,
     JwtKeys,
+    SigningKeysService,
     JwtAccessStrategy,
     JwtRefreshStrategy,
     AccountRecoveryService,
