@@ -14,6 +14,8 @@ interface RingKey {
   legacy: boolean;
   /** Epoch ms; null while next or current. */
   verifyUntil: number | null;
+  createdAt: number;
+  activatedAt: number | null;
   signing: KeyObject;
   verifying: KeyObject;
   publicJwk: Record<string, unknown> | null;
@@ -145,6 +147,8 @@ export class JwtKeys implements OnApplicationBootstrap, BeforeApplicationShutdow
       state: opened.state,
       legacy: opened.legacy,
       verifyUntil: opened.verifyUntil?.getTime() ?? null,
+      createdAt: opened.createdAt.getTime(),
+      activatedAt: opened.activatedAt?.getTime() ?? null,
       publicJwk: opened.publicJwk,
       ...objects,
     };
@@ -160,14 +164,26 @@ export class JwtKeys implements OnApplicationBootstrap, BeforeApplicationShutdow
     this.timer.unref();
   }
 
+  /** One SELECT per pass; the lock is taken only when the keys in memory say something is due. */
   private async poll(): Promise<void> {
     try {
+      await this.reload();
+      if (!this.somethingDue(Date.now())) return;
       this.logChanges(await this.store.rotateDue());
       await this.reload();
     } catch (error) {
       // The keys in memory keep working; the next pass tries again.
       this.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'Signing key ring refresh failed');
     }
+  }
+
+  private somethingDue(now: number): boolean {
+    const interval = this.config.jwt.keyRotationIntervalSeconds * 1000;
+    return [...this.byKid.values()].some(
+      (key) =>
+        (key.state === 'previous' && key.verifyUntil !== null && key.verifyUntil <= now) ||
+        (key.state === 'current' && interval > 0 && (key.activatedAt ?? 0) + interval <= now),
+    );
   }
 
   private logChanges(changes: KeyChange[]): void {

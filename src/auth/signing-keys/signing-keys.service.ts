@@ -24,6 +24,8 @@ export interface OpenedKey {
   secret: Buffer;
   publicJwk: Record<string, unknown> | null;
   verifyUntil: Date | null;
+  createdAt: Date;
+  activatedAt: Date | null;
 }
 
 export interface KeyChange {
@@ -132,6 +134,8 @@ export class SigningKeysService {
       secret: this.sealer.open(row.kid, row.privateKey),
       publicJwk: row.publicJwk,
       verifyUntil: row.verifyUntil,
+      createdAt: row.createdAt,
+      activatedAt: row.activatedAt,
     }));
   }
 
