@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { SigningKeysService, KEY_PURPOSES, type KeyChange } from './auth/signing-keys/signing-keys.service.js';
+import { JWKS_MAX_AGE_SECONDS, KEY_PURPOSES, type KeyChange, SigningKeysService } from './auth/signing-keys/signing-keys.service.js';
 import type { KeyPurpose } from './auth/signing-keys/signing-key.entity.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
@@ -33,7 +33,11 @@ async function run(service: SigningKeysService, [command, argument]: string[]): 
       return 2;
     }
     const purposes = argument === undefined ? KEY_PURPOSES : [argument as KeyPurpose];
+    const young = (await service.list()).filter(
+      (key) => key.purpose === 'access' && purposes.includes('access') && key.state === 'next' && Date.now() - key.createdAt.getTime() < JWKS_MAX_AGE_SECONDS * 1000,
+    );
     for (const purpose of purposes) for (const change of await service.rotate(purpose)) process.stdout.write(`${describe(change)}\n`);
+    for (const key of young) process.stdout.write(`note: ${key.kid} was published less than ${JWKS_MAX_AGE_SECONDS} s ago; a JWKS client with an older cached set refetches it on first sight.\n`);
     return 0;
   }
   if (command === 'revoke' && argument) {
