@@ -4,7 +4,8 @@
  *
  * Env: DATABASE_URL (required) · BENCH_DURATION seconds per endpoint per server (10) ·
  * BENCH_WARMUP seconds (2) · BENCH_ROUNDS (2: each server gets DURATION/ROUNDS seconds, alternately) · BENCH_CONNECTIONS (50) · BENCH_ONLY (substring of endpoint names) ·
- * BENCH_STORM=0 skips the login storm · BENCH_METRICS=0 skips list and get-by-id with metrics on vs off · BENCH_HEADERS=0 skips the writes with and without If-Match / Idempotency-Key · BENCH_STORM_READERS (10) · BENCH_PROFILE=1 runs tasknest
+ * BENCH_STORM=0 skips the login storm · BENCH_METRICS=0 skips list and get-by-id with metrics on vs off · BENCH_HEADERS=0 skips the writes with and without If-Match / Idempotency-Key · BENCH_STORM_READERS (10) ·
+ * BENCH_ALGORITHMS=0 skips get-by-id with HS256 vs ES256 access tokens (a second tasknest with JWT_ALGORITHM=ES256) · BENCH_PROFILE=1 runs tasknest
  * under --cpu-prof and prints where its CPU time went (the numbers are then not representative).
  *
  * Prints one markdown table and writes it to bench/results/latest.md.
@@ -196,11 +197,22 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * burst of CPU on a shared machine lands on both sides. req/s over all rounds, latency medians.
  */
 async function measurePair(servers: [Target, Target], endpoints: Endpoint | [Endpoint, Endpoint], seed: Seed): Promise<[Measurement, Measurement]> {
-  const sides = servers.map((server, side) => ({ server, endpoint: Array.isArray(endpoints) ? endpoints[side] : endpoints }));
-  const rounds: [Measurement[], Measurement[]] = [[], []];
-  for (const { server, endpoint } of sides) if (WARMUP > 0) await load(server.baseUrl, endpoint, seed, WARMUP, CONNECTIONS);
+  const [first, second] = await measureRounds(servers.map((server, side) => ({ server, endpoint: Array.isArray(endpoints) ? endpoints[side] : endpoints, seed })));
+  return [first, second];
+}
+
+interface Side {
+  server: Target;
+  endpoint: Endpoint;
+  seed: Seed;
+}
+
+/** measurePair for any number of sides, each with its own seed (its own token). */
+async function measureRounds(sides: Side[]): Promise<Measurement[]> {
+  const rounds: Measurement[][] = sides.map(() => []);
+  for (const { server, endpoint, seed } of sides) if (WARMUP > 0) await load(server.baseUrl, endpoint, seed, WARMUP, CONNECTIONS);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [side, { server, endpoint }] of sides.entries()) rounds[side].push(await load(server.baseUrl, endpoint, seed, DURATION / ROUNDS, CONNECTIONS, server.pid));
+    for (const [side, { server, endpoint, seed }] of sides.entries()) rounds[side].push(await load(server.baseUrl, endpoint, seed, DURATION / ROUNDS, CONNECTIONS, server.pid));
   }
   const combine = (runs: Measurement[]): Measurement => ({
     rps: runs.reduce((sum, run) => sum + run.requests, 0) / DURATION,
@@ -210,7 +222,7 @@ async function measurePair(servers: [Target, Target], endpoints: Endpoint | [End
     unexpected: runs.reduce((sum, run) => sum + run.unexpected, 0),
     cpuSeconds: runs.some((run) => run.cpuSeconds === null) ? null : runs.reduce((sum, run) => sum + (run.cpuSeconds ?? 0), 0),
   });
-  return [combine(rounds[0]), combine(rounds[1])];
+  return rounds.map(combine);
 }
 
 async function probe(baseUrl: string, endpoint: Endpoint, seed: Seed): Promise<number> {
@@ -319,6 +331,13 @@ async function seed(baseUrl: string, databaseUrl: string): Promise<Seed> {
   return { accessToken: auth.accessToken, email, taskId: rows[0].id, writableTaskIds: writable.map((row) => row.id), databaseUrl };
 }
 
+/** An access token from this server (signed with its current key). */
+async function loginToken(baseUrl: string, email: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+  if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
 const fmt = (value: number, digits = 0) => value.toFixed(digits);
 /** The server's own CPU per request: unlike req/s, barely moved by other processes on the machine. */
 const cpuPerRequest = (run: Measurement) => (run.cpuSeconds === null || run.requests === 0 ? '–' : fmt((run.cpuSeconds * 1e6) / run.requests));
@@ -354,6 +373,7 @@ async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise
   const databaseUrl = scratch.url;
   const serverVersion = await showServerVersion(databaseUrl);
   const secret = randomBytes(32).toString('hex');
+  const keyEncryptionSecret = randomBytes(32).toString('hex');
   const probeFile = join(tmpdir(), `tasknest-probe-${process.pid}.json`);
   const profileDir = join(RESULTS, 'profiles');
   const profiling = env.BENCH_PROFILE === '1';
@@ -363,9 +383,12 @@ async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '10',
     NODE_ENV: 'production',
+    JWT_KEY_ENCRYPTION_SECRET: keyEncryptionSecret,
+    // Imported as the current access key, so the floor (HS256 with this secret) accepts tasknest's tokens.
     JWT_ACCESS_SECRET: secret,
     JWT_REFRESH_SECRET: randomBytes(32).toString('hex'),
     SECURITY_EVENTS_HMAC_SECRET: randomBytes(32).toString('hex'),
+    SYNC_TOKEN_SECRET: randomBytes(32).toString('hex'),
     JWT_ACCESS_TTL: '1h',
     BCRYPT_COST: '12',
     LOG_LEVEL: 'warn',
@@ -501,6 +524,60 @@ async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise
       `| POST /api/v1/auth/login (the storm) | ${fmt(logins.rps, 1)} | ${fmt(logins.p50)} | ${fmt(logins.p99)} | ${logins.unexpected} |`,
       '',
       `Event-loop delay inside tasknest during the storm (monitorEventLoopDelay, beyond its 10 ms sampling interval): p50 ${delay.p50} ms, p99 **${delay.p99} ms**, max ${delay.max} ms.`,
+    );
+  }
+
+  const byIdEndpoint = ENDPOINTS.find((endpoint) => endpoint.name === 'GET /api/v1/tasks/{id}');
+  if (env.BENCH_ALGORITHMS !== '0' && byIdEndpoint && (!env.BENCH_ONLY || byIdEndpoint.name.includes(env.BENCH_ONLY))) {
+    // Last, because it moves the shared access ring to ES256 (the HS256 token stays valid as previous).
+    process.stderr.write(`bench: ${byIdEndpoint.name} with HS256 and ES256 access tokens …\n`);
+    const es256 = await startBuiltServer({
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: '10',
+      NODE_ENV: 'production',
+      JWT_KEY_ENCRYPTION_SECRET: keyEncryptionSecret,
+      SECURITY_EVENTS_HMAC_SECRET: serverEnv.SECURITY_EVENTS_HMAC_SECRET,
+      SYNC_TOKEN_SECRET: serverEnv.SYNC_TOKEN_SECRET,
+      JWT_ALGORITHM: 'ES256',
+      JWT_ACCESS_TTL: '1h',
+      BCRYPT_COST: '12',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MIN: '10000000',
+      RATE_LIMIT_AUTH_PER_MIN: '1000000',
+    });
+    cleanup.push(async () => {
+      es256.child.kill('SIGTERM');
+      await es256.exited;
+      await es256.dispose();
+    });
+    const es256Seed = { ...data, accessToken: await loginToken(es256.baseUrl, data.email) };
+    const floorTarget: Target = { baseUrl: floor.baseUrl, pid: floor.child.pid };
+    // One process serves both (it verifies the HS256 token with the imported key, now previous), so
+    // the rows differ in the signature check only, not in warm-up or neighbours.
+    const target: Target = { baseUrl: es256.baseUrl, pid: es256.child.pid };
+    const algorithms = [['HS256', data], ['ES256', es256Seed]] as const;
+    for (const [algorithm, seedFor] of algorithms) {
+      const status = await probe(target.baseUrl, byIdEndpoint, seedFor);
+      if (status !== 200) throw new Error(`${algorithm}: get-by-id answers ${status}`);
+    }
+    // Alternating rounds HS256, ES256, floor, HS256, …: warm-up and neighbours land on all three.
+    const [hs256, es256Run, theirs] = await measureRounds([
+      ...algorithms.map(([, seedFor]) => ({ server: target, endpoint: byIdEndpoint, seed: seedFor })),
+      { server: floorTarget, endpoint: byIdEndpoint, seed: data },
+    ]);
+    const algorithmRows: string[] = [];
+    for (const [algorithm, ours] of [['HS256', hs256], ['ES256', es256Run]] as const) {
+      algorithmRows.push(
+        `| ${algorithm} | ${fmt(ours.rps)} | ${fmt(ours.p50)} | ${fmt(ours.p99)} | ${cpuPerRequest(ours)} | ${fmt(theirs.rps)} | ${cpuPerRequest(theirs)} | **${fmt(ours.rps / theirs.rps, 2)}** | ${ours.unexpected + theirs.unexpected ? `${ours.unexpected + theirs.unexpected} non-2xx/errors` : ''} |`,
+      );
+    }
+    lines.push(
+      '',
+      `## ${byIdEndpoint.name} by access-token algorithm (one tasknest process, a token of each; the floor always verifies HS256)`,
+      '',
+      '| algorithm | tasknest req/s | p50 ms | p99 ms | CPU µs/req | floor req/s | CPU µs/req | tasknest / floor req/s | note |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+      ...algorithmRows,
     );
   }
 

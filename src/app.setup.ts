@@ -60,7 +60,7 @@ export async function createApp(config: AppConfig, database: DatabaseConnection,
 
 /** Everything about the HTTP surface, shared by main.ts, the e2e tests and the OpenAPI script. */
 async function setupApp(app: NestFastifyApplication, config: AppConfig, preview: boolean): Promise<void> {
-  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready'] });
+  app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', '.well-known/jwks.json'] });
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -64,8 +64,8 @@ describe('forged and misplaced tokens', () => {
     t = await createTestApp();
     user = await registerUser(t);
     stranger = await registerUser(t);
-    accessSecret = t.config.jwt.accessSecret;
-    refreshSecret = t.config.jwt.refreshSecret;
+    accessSecret = t.config.jwt.accessSecret ?? '';
+    refreshSecret = t.config.jwt.refreshSecret ?? '';
   });
 
   afterAll(async () => {

@@ -7,8 +7,10 @@ import { AccountRecoveryController } from './account-recovery.controller.js';
 import { AccountRecoveryService } from './account-recovery.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { JwksController } from './jwks.controller.js';
 import { JwtKeys } from './jwt-keys.js';
 import { SeedAuthController } from './seed-auth.controller.js';
+import { SigningKeysService } from './signing-keys/signing-keys.service.js';
 import { SessionsModule } from './sessions.module.js';
 import { JwtAccessStrategy } from './strategies/jwt-access.strategy.js';
 import { JwtRefreshStrategy } from './strategies/jwt-refresh.strategy.js';
@@ -18,11 +20,12 @@ import { UserTokensService } from './user-tokens.service.js';
 
 @Module({
   imports: [JwtModule.register({}), UsersModule, SessionsModule, MailModule],
-  controllers: [AuthController, AccountRecoveryController, SeedAuthController],
+  controllers: [AuthController, AccountRecoveryController, SeedAuthController, JwksController],
   providers: [
     AuthService,
     TokenService,
     JwtKeys,
+    SigningKeysService,
     JwtAccessStrategy,
     JwtRefreshStrategy,
     AccountRecoveryService,

@@ -1,4 +1,7 @@
-export const JWT_ALGORITHM = 'HS256';
+import type { Algorithm } from 'jsonwebtoken';
+
+/** What jsonwebtoken may accept at all; each key then pins its own one (JwtKeys.verificationKey). */
+export const JWT_ALGORITHMS: Algorithm[] = ['HS256', 'ES256', 'RS256'];
 
 export interface AccessTokenClaims {
   typ: 'access';

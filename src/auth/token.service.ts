@@ -4,7 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config.js';
 import { JwtKeys } from './jwt-keys.js';
 import type { Session } from './session.entity.js';
-import { JWT_ALGORITHM, type RefreshTokenClaims } from './token-claims.js';
+import type { RefreshTokenClaims } from './token-claims.js';
 
 export type RefreshState = Pick<Session, 'id' | 'userId' | 'refreshGeneration' | 'refreshIssuedAt' | 'expiresAt'>;
 
@@ -25,11 +25,13 @@ export class TokenService {
   }
 
   mintAccessToken(userId: string, sessionId: string): string {
+    const signing = this.keys.signingKey('access');
     return this.jwt.sign(
       { typ: 'access', sid: sessionId, jti: randomUUID() },
       {
-        privateKey: this.keys.access,
-        algorithm: JWT_ALGORITHM,
+        privateKey: signing.key,
+        algorithm: signing.algorithm,
+        keyid: signing.kid,
         subject: userId,
         issuer: this.config.jwt.issuer,
         audience: this.config.jwt.audience,
@@ -39,8 +41,9 @@ export class TokenService {
   }
 
   /**
-   * Deterministic: the same session state always yields the same bytes (HMAC over fixed claims),
-   * so the current refresh token can be handed out again without ever being stored.
+   * Deterministic: the same session state always yields the same bytes (HMAC over fixed claims,
+   * under the same current refresh key), so the current refresh token can be handed out again
+   * without ever being stored.
    */
   mintRefreshToken(state: RefreshState): string {
     const claims: RefreshTokenClaims = {
@@ -54,6 +57,7 @@ export class TokenService {
       iat: toSeconds(state.refreshIssuedAt),
       exp: toSecondsCeil(state.expiresAt),
     };
-    return this.jwt.sign(claims, { privateKey: this.keys.refresh, algorithm: JWT_ALGORITHM });
+    const signing = this.keys.signingKey('refresh');
+    return this.jwt.sign(claims, { privateKey: signing.key, algorithm: signing.algorithm, keyid: signing.kid });
   }
 }

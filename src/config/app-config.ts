@@ -13,11 +13,20 @@ export class AppConfig {
   readonly dataDir: string;
   readonly redisUrl: string | null;
   readonly jwt: {
-    readonly accessSecret: string;
-    readonly refreshSecret: string;
+    /** Imported into the key ring once (upgrades from plain HMAC secrets); null: none. */
+    readonly accessSecret: string | null;
+    readonly refreshSecret: string | null;
     readonly issuer: string;
     readonly audience: string;
     readonly accessTtlSeconds: number;
+    /** Access tokens only; refresh tokens are always HS256. */
+    readonly algorithm: 'HS256' | 'ES256' | 'RS256';
+    /** Encrypts the private keys in `signing_keys`; null (development only): stored unencrypted. */
+    readonly keyEncryptionSecret: string | null;
+    /** 0: rotate only by hand (`npm run keys -- rotate`). */
+    readonly keyRotationIntervalSeconds: number;
+    /** How often the ring is read again (revocations elsewhere, due rotations). */
+    readonly keyPollIntervalMs: number;
   };
   readonly session: {
     readonly idleTtlSeconds: number;
@@ -53,6 +62,8 @@ export class AppConfig {
   readonly taskTombstoneTtlSeconds: number;
   /** Keys the hash under which an unknown account's typed email is kept in security events. */
   readonly securityEvents: { readonly hmacSecret: string };
+  /** Signs the changes feed's sync tokens (change tokens), so they are opaque and bound to their user. */
+  readonly syncTokenSecret: string;
   /** `port` null: no metrics listener at all. */
   readonly metrics: { readonly port: number | null; readonly host: string };
 

@@ -13,20 +13,15 @@ function isDevSecrets(value: unknown): value is DevSecrets {
   return typeof record.accessSecret === 'string' && typeof record.refreshSecret === 'string';
 }
 
-/** Development only: JWT keys generated on first start and kept so tokens survive restarts. */
-export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
+/**
+ * The HMAC keys an older development instance generated in DATA_DIR, so they are imported into the
+ * key ring and its tokens stay valid. New keys are made in the database, never here.
+ */
+export function loadDevSecrets(dataDir: string): DevSecrets | null {
   const file = join(dataDir, 'jwt-secrets.json');
-  if (existsSync(file)) {
-    const stored: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (isDevSecrets(stored)) return stored;
-  }
-  const secrets: DevSecrets = {
-    accessSecret: randomBytes(48).toString('base64url'),
-    refreshSecret: randomBytes(48).toString('base64url'),
-  };
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
-  return secrets;
+  if (!existsSync(file)) return null;
+  const stored: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  return isDevSecrets(stored) ? stored : null;
 }
 
 /** Development only: one more generated secret, in a file of its own under DATA_DIR. */

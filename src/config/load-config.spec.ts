@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
@@ -35,13 +35,22 @@ describe('loadConfig', () => {
     expect(config.mail.perAddressPerHour).toBe(5);
   });
 
-  it('generates development JWT secrets once and keeps them in DATA_DIR', () => {
-    const first = loadConfig({ DATA_DIR: dataDir });
-    const second = loadConfig({ DATA_DIR: dataDir });
-    expect(first.jwt.accessSecret).toHaveLength(64);
-    expect(first.jwt.accessSecret).not.toBe(first.jwt.refreshSecret);
-    expect(second.jwt).toEqual(first.jwt);
-    expect(readFileSync(join(dataDir, 'jwt-secrets.json'), 'utf8')).toContain(first.jwt.accessSecret);
+  it('writes no JWT secrets to DATA_DIR (keys live in the database), but picks up the ones an older version left there', () => {
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config.jwt).toEqual(expect.objectContaining({ accessSecret: null, refreshSecret: null, algorithm: 'HS256', keyEncryptionSecret: null }));
+    expect(config.jwt.keyRotationIntervalSeconds).toBe(30 * 86400);
+    expect(config.jwt.keyPollIntervalMs).toBe(5000);
+    expect(existsSync(join(dataDir, 'jwt-secrets.json'))).toBe(false);
+
+    writeFileSync(join(dataDir, 'jwt-secrets.json'), JSON.stringify({ accessSecret: STRONG_A, refreshSecret: STRONG_B }));
+    expect(loadConfig({ DATA_DIR: dataDir }).jwt).toEqual(expect.objectContaining({ accessSecret: STRONG_A, refreshSecret: STRONG_B }));
+  });
+
+  it('reads the signing key settings', () => {
+    const config = loadConfig({ DATA_DIR: dataDir, JWT_ALGORITHM: 'ES256', JWT_KEY_ROTATION_INTERVAL: '0', JWT_KEY_POLL_INTERVAL: '250ms' });
+    expect(config.jwt).toEqual(expect.objectContaining({ algorithm: 'ES256', keyRotationIntervalSeconds: 0, keyPollIntervalMs: 250 }));
+    expect(() => loadConfig({ DATA_DIR: dataDir, JWT_ALGORITHM: 'HS512' })).toThrow(/JWT_ALGORITHM/);
+    expect(() => loadConfig({ DATA_DIR: dataDir, JWT_KEY_POLL_INTERVAL: '1m' })).toThrow(/JWT_KEY_POLL_INTERVAL/);
   });
 
   it('reads durations with units and a zero grace', () => {
@@ -71,14 +80,25 @@ describe('loadConfig', () => {
   });
 
   describe('in production', () => {
-    const production = { NODE_ENV: 'production', JWT_ACCESS_SECRET: STRONG_A, JWT_REFRESH_SECRET: STRONG_B, SECURITY_EVENTS_HMAC_SECRET: STRONG_C };
+    const production = {
+      NODE_ENV: 'production',
+      JWT_KEY_ENCRYPTION_SECRET: STRONG_B,
+      JWT_ACCESS_SECRET: STRONG_A,
+      JWT_REFRESH_SECRET: STRONG_B,
+      SECURITY_EVENTS_HMAC_SECRET: STRONG_C,
+      SYNC_TOKEN_SECRET: STRONG_C,
+    };
 
     it('starts with strong, distinct secrets and cost >= 10', () => {
       expect(loadConfig({ ...production, DATA_DIR: dataDir }).bcryptCost).toBe(12);
     });
 
-    it('refuses missing secrets instead of generating them', () => {
-      expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).toThrow(/JWT_ACCESS_SECRET: required[\s\S]*JWT_REFRESH_SECRET: required/);
+    it('requires the key encryption secret, and no JWT secrets (the key ring makes its own)', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).toThrow(/JWT_KEY_ENCRYPTION_SECRET: required/);
+      expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, JWT_KEY_ENCRYPTION_SECRET: 'short' })).toThrow(/JWT_KEY_ENCRYPTION_SECRET: must be at least 32/);
+      expect(
+        loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, JWT_KEY_ENCRYPTION_SECRET: STRONG_A, SECURITY_EVENTS_HMAC_SECRET: STRONG_C, SYNC_TOKEN_SECRET: STRONG_C }).jwt.accessSecret,
+      ).toBeNull();
     });
 
     it('refuses short or placeholder secrets', () => {
@@ -94,6 +114,11 @@ describe('loadConfig', () => {
 
     it('refuses a missing SECURITY_EVENTS_HMAC_SECRET instead of generating it', () => {
       expect(() => loadConfig({ ...production, DATA_DIR: dataDir, SECURITY_EVENTS_HMAC_SECRET: undefined })).toThrow(/SECURITY_EVENTS_HMAC_SECRET: required/);
+    });
+
+    it('refuses a missing SYNC_TOKEN_SECRET instead of generating it', () => {
+      const { SYNC_TOKEN_SECRET: _omitted, ...withoutSyncSecret } = production;
+      expect(() => loadConfig({ ...withoutSyncSecret, DATA_DIR: dataDir })).toThrow(/SYNC_TOKEN_SECRET: required/);
     });
 
     it('refuses BCRYPT_COST below 10', () => {

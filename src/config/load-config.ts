@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { AppConfig, type TrustProxySetting } from './app-config.js';
 import { parseDurationMilliseconds, parseDurationSeconds } from './duration.js';
-import { loadOrCreateDevSecret, loadOrCreateDevSecrets } from './dev-secrets.js';
+import { loadDevSecrets, loadOrCreateDevSecret } from './dev-secrets.js';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -75,6 +75,11 @@ const environmentSchema = z.object({
   JWT_ISSUER: z.string().min(1).default('tasknest'),
   JWT_AUDIENCE: z.string().min(1).default('tasknest-api'),
   JWT_ACCESS_TTL: duration('15m').pipe(z.number().min(1)),
+  JWT_ALGORITHM: z.enum(['HS256', 'ES256', 'RS256']).default('HS256'),
+  JWT_KEY_ENCRYPTION_SECRET: z.string().optional(),
+  JWT_KEY_ROTATION_INTERVAL: duration('30d'),
+  // Capped at 10 s: a key revoked on one instance is refused by every other within 10 s.
+  JWT_KEY_POLL_INTERVAL: durationMs('5s').pipe(z.number().min(10).max(10_000)),
   SESSION_IDLE_TTL: duration('7d').pipe(z.number().min(1)),
   SESSION_MAX_AGE: duration('30d').pipe(z.number().min(1)),
   REFRESH_REUSE_GRACE: duration('10s'),
@@ -101,6 +106,7 @@ const environmentSchema = z.object({
   MAIL_POLL_INTERVAL: durationMs('2s').pipe(z.number().min(10).max(3_600_000)),
   TASK_TOMBSTONE_TTL: duration('30d').pipe(z.number().min(1)),
   SECURITY_EVENTS_HMAC_SECRET: z.string().optional(),
+  SYNC_TOKEN_SECRET: z.string().optional(),
   METRICS_PORT: z
     .string()
     .optional()
@@ -111,8 +117,8 @@ const environmentSchema = z.object({
 
 export class ConfigError extends Error {}
 
-function secretProblems(name: string, value: string | undefined): string[] {
-  if (!value) return [`${name}: required when NODE_ENV=production`];
+function secretProblems(name: string, value: string | undefined, required = true): string[] {
+  if (!value) return required ? [`${name}: required when NODE_ENV=production`] : [];
   const problems: string[] = [];
   if (value.length < MIN_SECRET_LENGTH) problems.push(`${name}: must be at least ${MIN_SECRET_LENGTH} characters`);
   if (PLACEHOLDER_SECRET.test(value)) problems.push(`${name}: looks like a placeholder, generate a random one`);
@@ -121,7 +127,8 @@ function secretProblems(name: string, value: string | undefined): string[] {
 
 /**
  * The only reader of the environment. Throws a ConfigError naming every bad variable.
- * Outside production, missing JWT secrets are generated once and kept in DATA_DIR.
+ * JWT secrets are optional (the key ring lives in the database); when set, or found in an older
+ * DATA_DIR/jwt-secrets.json, they are imported into it once.
  */
 export function loadConfig(env: Environment = process.env): AppConfig {
   const parsed = environmentSchema.safeParse(env);
@@ -133,9 +140,11 @@ export function loadConfig(env: Environment = process.env): AppConfig {
   const production = values.NODE_ENV === 'production';
   if (production) {
     const problems = [
-      ...secretProblems('JWT_ACCESS_SECRET', values.JWT_ACCESS_SECRET),
-      ...secretProblems('JWT_REFRESH_SECRET', values.JWT_REFRESH_SECRET),
       ...secretProblems('SECURITY_EVENTS_HMAC_SECRET', values.SECURITY_EVENTS_HMAC_SECRET),
+      ...secretProblems('SYNC_TOKEN_SECRET', values.SYNC_TOKEN_SECRET),
+      ...secretProblems('JWT_KEY_ENCRYPTION_SECRET', values.JWT_KEY_ENCRYPTION_SECRET),
+      ...secretProblems('JWT_ACCESS_SECRET', values.JWT_ACCESS_SECRET, false),
+      ...secretProblems('JWT_REFRESH_SECRET', values.JWT_REFRESH_SECRET, false),
       ...(values.BCRYPT_COST < 10 ? ['BCRYPT_COST: must be at least 10 when NODE_ENV=production'] : []),
       ...(values.JWT_ACCESS_SECRET && values.JWT_ACCESS_SECRET === values.JWT_REFRESH_SECRET
         ? ['JWT_REFRESH_SECRET: must differ from JWT_ACCESS_SECRET']
@@ -143,8 +152,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     ];
     if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  const generated =
-    values.JWT_ACCESS_SECRET && values.JWT_REFRESH_SECRET ? null : loadOrCreateDevSecrets(values.DATA_DIR);
+  const generated = values.JWT_ACCESS_SECRET && values.JWT_REFRESH_SECRET ? null : loadDevSecrets(values.DATA_DIR);
 
   return new AppConfig({
     nodeEnv: values.NODE_ENV,
@@ -155,11 +163,15 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     dataDir: values.DATA_DIR,
     redisUrl: values.REDIS_URL,
     jwt: {
-      accessSecret: values.JWT_ACCESS_SECRET ?? generated?.accessSecret ?? '',
-      refreshSecret: values.JWT_REFRESH_SECRET ?? generated?.refreshSecret ?? '',
+      accessSecret: values.JWT_ACCESS_SECRET || generated?.accessSecret || null,
+      refreshSecret: values.JWT_REFRESH_SECRET || generated?.refreshSecret || null,
       issuer: values.JWT_ISSUER,
       audience: values.JWT_AUDIENCE,
       accessTtlSeconds: values.JWT_ACCESS_TTL,
+      algorithm: values.JWT_ALGORITHM,
+      keyEncryptionSecret: values.JWT_KEY_ENCRYPTION_SECRET || null,
+      keyRotationIntervalSeconds: values.JWT_KEY_ROTATION_INTERVAL,
+      keyPollIntervalMs: values.JWT_KEY_POLL_INTERVAL,
     },
     session: {
       idleTtlSeconds: values.SESSION_IDLE_TTL,
@@ -185,6 +197,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     },
     taskTombstoneTtlSeconds: values.TASK_TOMBSTONE_TTL,
     securityEvents: { hmacSecret: values.SECURITY_EVENTS_HMAC_SECRET ?? loadOrCreateDevSecret(values.DATA_DIR, 'security-events-hmac') },
+    syncTokenSecret: values.SYNC_TOKEN_SECRET ?? loadOrCreateDevSecret(values.DATA_DIR, 'sync-token'),
     metrics: { port: values.METRICS_PORT ?? null, host: values.METRICS_HOST },
   });
 }

@@ -1,4 +1,5 @@
 import { Session } from '../auth/session.entity.js';
+import { SigningKey } from '../auth/signing-keys/signing-key.entity.js';
 import { UserToken } from '../auth/user-token.entity.js';
 import { OutboxMessage } from '../mail/outbox-message.entity.js';
 import { IdempotencyKey } from '../tasks/idempotency-key.entity.js';
@@ -9,4 +10,4 @@ import { Task } from '../tasks/task.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Listed as classes, not globs: a glob over dist would also pick up declaration files. */
-export const ENTITIES = [User, Session, UserToken, Task, IdempotencyKey, OutboxMessage, TaskChangeCounter, TaskTombstone, SecurityEvent];
+export const ENTITIES = [User, Session, UserToken, Task, IdempotencyKey, OutboxMessage, TaskChangeCounter, TaskTombstone, SecurityEvent, SigningKey];

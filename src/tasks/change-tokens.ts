@@ -14,7 +14,7 @@ export class ChangeTokens {
   private readonly key: Buffer;
 
   constructor(config: AppConfig) {
-    this.key = createHmac('sha256', config.jwt.accessSecret).update('tasknest task change tokens').digest();
+    this.key = createHmac('sha256', config.syncTokenSecret).update('tasknest task change tokens').digest();
   }
 
   encode(ownerId: string, seq: number): string {

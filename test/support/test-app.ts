@@ -34,7 +34,7 @@ export interface TestAppOptions {
   logDestination?: DestinationStream;
 }
 
-const sharedSecrets = { access: randomBytes(32).toString('hex'), refresh: randomBytes(32).toString('hex') };
+const sharedSecrets = { access: randomBytes(32).toString('hex'), refresh: randomBytes(32).toString('hex'), syncTokens: randomBytes(32).toString('hex') };
 
 /** The real AppModule with the real setup, on a database of its own. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -46,6 +46,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     BCRYPT_COST: '4',
     JWT_ACCESS_SECRET: sharedSecrets.access,
     JWT_REFRESH_SECRET: sharedSecrets.refresh,
+    // Instances sharing a database share this too (as the README says); each app has its own DATA_DIR.
+    SYNC_TOKEN_SECRET: sharedSecrets.syncTokens,
     DATA_DIR: dataDir,
     RATE_LIMIT_AUTH_PER_MIN: '100000',
     RATE_LIMIT_PER_MIN: '1000000',

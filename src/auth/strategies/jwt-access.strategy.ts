@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -7,10 +8,21 @@ import { ApiProblem } from '../../common/problem/api-problem.js';
 import { AppConfig } from '../../config/app-config.js';
 import { JwtKeys } from '../jwt-keys.js';
 import { SessionsService } from '../sessions.service.js';
-import { type AccessTokenClaims, isUuid, JWT_ALGORITHM } from '../token-claims.js';
+import type { KeyPurpose } from '../signing-keys/signing-key.entity.js';
+import { type AccessTokenClaims, isUuid, JWT_ALGORITHMS } from '../token-claims.js';
 
-/** passport-jwt's types predate KeyObject support in jsonwebtoken, which it hands the key to unchanged. */
-export const asVerificationKey = (key: KeyObject): Buffer => key as unknown as Buffer;
+type KeyCallback = (error: Error | null, key?: Buffer) => void;
+
+/**
+ * passport-jwt's secretOrKeyProvider over the in-memory ring: the key named by the token's kid
+ * (which also pins that key's algorithm), or a failure (401). passport-jwt's types predate
+ * KeyObject support in jsonwebtoken, which it hands the key to unchanged.
+ */
+export const keyProvider = (keys: JwtKeys, purpose: KeyPurpose) => (_request: FastifyRequest, token: string, done: KeyCallback) => {
+  const key: KeyObject | null = keys.verificationKey(purpose, token);
+  if (key) done(null, key as unknown as Buffer);
+  else done(new Error('no such signing key'));
+};
 
 const ACCESS_STRATEGY = 'jwt-access';
 
@@ -23,8 +35,8 @@ export class JwtAccessStrategy extends PassportStrategy(Strategy, ACCESS_STRATEG
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: asVerificationKey(keys.access),
-      algorithms: [JWT_ALGORITHM],
+      secretOrKeyProvider: keyProvider(keys, 'access'),
+      algorithms: JWT_ALGORITHMS,
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
     });

@@ -4,8 +4,8 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { ApiProblem } from '../../common/problem/api-problem.js';
 import { AppConfig } from '../../config/app-config.js';
 import { JwtKeys } from '../jwt-keys.js';
-import { isUuid, JWT_ALGORITHM, type RefreshCaller, type RefreshTokenClaims } from '../token-claims.js';
-import { asVerificationKey } from './jwt-access.strategy.js';
+import { isUuid, JWT_ALGORITHMS, type RefreshCaller, type RefreshTokenClaims } from '../token-claims.js';
+import { keyProvider } from './jwt-access.strategy.js';
 
 const REFRESH_STRATEGY = 'jwt-refresh';
 
@@ -15,8 +15,8 @@ export class JwtRefreshStrategy extends PassportStrategy(Strategy, REFRESH_STRAT
   constructor(keys: JwtKeys, config: AppConfig) {
     super({
       jwtFromRequest: ExtractJwt.fromBodyField('refreshToken'),
-      secretOrKey: asVerificationKey(keys.refresh),
-      algorithms: [JWT_ALGORITHM],
+      secretOrKeyProvider: keyProvider(keys, 'refresh'),
+      algorithms: JWT_ALGORITHMS,
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
     });
