@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { type BuiltServer, ensureBuilt, freePort, startBuiltServer } from './support/built-server.js';
 import { bearer, expectProblem, GOOD_PASSWORD, registerUser, uniqueEmail } from './support/factories.js';
+import { eventually, itOnPostgres } from './support/eventually.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
-const itOnPostgres = process.env.DATABASE_URL ? it : it.skip;
-/** Outages are answered within the pool's 3 s connect timeout; give each test room for two of them. */
-const OUTAGE_TEST_TIMEOUT_MS = 15_000;
+/** Outages are answered within the pool's 3 s connect timeout; a hang is anything past NO_HANG_MS, on a loaded machine too. */
+const NO_HANG_MS = 10_000;
+const OUTAGE_TEST_TIMEOUT_MS = 40_000;
 
 /** What a client sees within a bound: the response, and how long it took. */
 async function timed<T>(call: () => PromiseLike<T>): Promise<{ response: T; ms: number }> {
@@ -51,11 +52,11 @@ describe('faults: the database goes away and comes back', () => {
 
       expectProblem(me.response, 503);
       expect(me.response.headers['retry-after']).toMatch(/^\d+$/);
-      expect(me.ms).toBeLessThan(5000);
+      expect(me.ms).toBeLessThan(NO_HANG_MS);
       expectProblem(register.response, 503);
-      expect(register.ms).toBeLessThan(5000);
+      expect(register.ms).toBeLessThan(NO_HANG_MS);
       expect(ready.response.status).toBe(503);
-      expect(ready.ms).toBeLessThan(5000);
+      expect(ready.ms).toBeLessThan(NO_HANG_MS);
       expect(await usersNamed(email)).toHaveLength(0);
     } finally {
       proxy.setMode('forward');
@@ -73,9 +74,9 @@ describe('faults: the database goes away and comes back', () => {
 
       expectProblem(me.response, 503);
       expect(me.response.headers['retry-after']).toMatch(/^\d+$/);
-      expect(me.ms).toBeLessThan(5000);
+      expect(me.ms).toBeLessThan(NO_HANG_MS);
       expect(ready.response.status).toBe(503);
-      expect(ready.ms).toBeLessThan(5000);
+      expect(ready.ms).toBeLessThan(NO_HANG_MS);
     } finally {
       proxy.setMode('forward');
     }
@@ -145,22 +146,22 @@ describe('faults: SIGTERM', () => {
     const inFlight = emails.map((email) => register(email).finally(() => firstAnswered()));
 
     await firstAnswer;
-    const signalledAt = performance.now();
     server.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The signal that draining has begun is what a load balancer sees: readiness stops answering 200.
+    const ready = () => fetch(`${server.baseUrl}/health/ready`).then((response) => response.status === 200, () => false);
+    await eventually(async () => !(await ready()), 15_000);
     const late = await register(uniqueEmail('late'));
     const statuses = await Promise.all(inFlight);
     const exit = await server.exited;
-    const exitMs = performance.now() - signalledAt;
 
     expect(statuses).toEqual(emails.map(() => 201));
     expect([503, 'connection failed']).toContain(late);
+    // Exit code 0, not 1: it finished before SHUTDOWN_TIMEOUT forced it out.
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(exitMs).toBeLessThan(10_000);
     expect(server.output()).not.toMatch(/"level":(50|60)/);
     const { rows } = await direct.query<{ email: string }>('SELECT email FROM users WHERE email = ANY($1)', [emails]);
     expect(rows.map((row) => row.email).sort()).toEqual([...emails].sort());
-  }, 20_000);
+  }, 40_000);
 });
 
 describe('faults: Redis down with REDIS_URL set', () => {
