@@ -29,6 +29,8 @@ export class AppConfig {
   readonly passwordHashing: { readonly threads: number; readonly queueMax: number };
   /** After SIGTERM, the process exits by itself at the latest this long after draining began. */
   readonly shutdownTimeoutSeconds: number;
+  /** A client must deliver a whole request (headers and body) within this long, or its socket is closed. */
+  readonly requestTimeoutSeconds: number;
   readonly corsOrigins: string[];
   readonly rateLimit: {
     readonly authPerMinute: number;

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     expect(config.jwt.accessTtlSeconds).toBe(900);
     expect(config.session).toEqual({ idleTtlSeconds: 7 * 86400, maxAgeSeconds: 30 * 86400, refreshReuseGraceSeconds: 10 });
     expect(config.bcryptCost).toBe(12);
+    expect(config.requestTimeoutSeconds).toBe(30);
     expect(config.rateLimit).toEqual({ authPerMinute: 20, perMinute: 600, redisPrefix: 'tasknest:rate-limit:' });
     expect(config.trustProxy).toBe(false);
     expect(config.appUrl).toBe('http://localhost:3000');

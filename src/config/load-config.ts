@@ -82,6 +82,7 @@ const environmentSchema = z.object({
   PASSWORD_HASH_THREADS: integer(availableParallelism(), 1, 256),
   PASSWORD_HASH_QUEUE_MAX: integer(64, 1, 100_000),
   SHUTDOWN_TIMEOUT: duration('10s').pipe(z.number().min(1)),
+  REQUEST_TIMEOUT: duration('30s').pipe(z.number().min(1)),
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -160,6 +161,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     bcryptCost: values.BCRYPT_COST,
     passwordHashing: { threads: values.PASSWORD_HASH_THREADS, queueMax: values.PASSWORD_HASH_QUEUE_MAX },
     shutdownTimeoutSeconds: values.SHUTDOWN_TIMEOUT,
+    requestTimeoutSeconds: values.REQUEST_TIMEOUT,
     corsOrigins: values.CORS_ORIGINS,
     rateLimit: { authPerMinute: values.RATE_LIMIT_AUTH_PER_MIN, perMinute: values.RATE_LIMIT_PER_MIN, redisPrefix: values.RATE_LIMIT_REDIS_PREFIX },
     trustProxy: parseTrustProxy(values.TRUST_PROXY),
