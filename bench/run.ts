@@ -366,6 +366,7 @@ async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise
       NODE_ENV: 'production',
       JWT_ACCESS_SECRET: secret,
       JWT_REFRESH_SECRET: randomBytes(32).toString('hex'),
+      MAIL_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       JWT_ACCESS_TTL: '1h',
       BCRYPT_COST: '12',
       LOG_LEVEL: 'warn',

@@ -89,7 +89,10 @@ describe('mail delivery through the outbox', () => {
     const failed = await eventually(async () => (await outboxFor(user.email)).find((row) => row.attempts >= 1 && row.last_error !== null));
     expect(failed.sent_at).toBeNull();
     expect(failed.last_error).toMatch(/^ESOCKET: .*ECONNREFUSED/);
-    expect(failed.text_body).toContain('/reset-password?token=');
+    // At rest the bodies are AES-256-GCM ciphertext: a database reader learns no link.
+    const [stored] = await t.sql<{ row: string }>('SELECT row_to_json(m)::text AS row FROM mail_outbox m WHERE id = $1', [failed.id]);
+    expect(failed.text_body).toMatch(/^v1:[A-Za-z0-9+/]+=*$/);
+    expect(stored.row).not.toMatch(/token|reset-password|localhost:3000/i);
     // Rescheduled: queued with next_attempt_at = created_at, moved on by the retry delay.
     expect(failed.next_attempt_at.getTime()).toBeGreaterThan(failed.created_at.getTime());
 
@@ -99,7 +102,10 @@ describe('mail delivery through the outbox', () => {
     const sent = await eventually(async () => (await outboxFor(user.email)).find((row) => row.id === failed.id && row.sent_at !== null));
     expect(sent).toEqual(expect.objectContaining({ sent_at: expect.any(Date), last_error: null, text_body: null }));
     expect(sent.attempts).toBeGreaterThanOrEqual(2);
+    // Decrypted at send time: the mail carries the link in clear, the stored row never did.
     const token = tokenFromMail(mail, 'reset-password');
+    expect(mail.html).toContain(`/reset-password?token=${token}`);
+    expect(stored.row).not.toContain(token);
     await t.http().post('/api/v1/auth/password/reset').send({ token, newPassword: 'after-the-outage-passphrase' }).expect(204);
     const logs = logger.lines.join('\n');
     expect(logs).toContain('Mail delivery failed');

@@ -50,6 +50,8 @@ export class AppConfig {
     readonly perAddressPerHour: number;
     /** How often the outbox sender looks for due mail when nothing woke it. */
     readonly pollIntervalMs: number;
+    /** AES-256-GCM key for the bodies waiting in `mail_outbox` (MAIL_ENCRYPTION_KEY, or generated in DATA_DIR outside production). */
+    readonly encryptionKey: Buffer;
   };
 
   constructor(values: AppConfig) {

@@ -44,6 +44,21 @@ describe('loadConfig', () => {
     expect(readFileSync(join(dataDir, 'jwt-secrets.json'), 'utf8')).toContain(first.jwt.accessSecret);
   });
 
+  it('generates the development mail encryption key once and keeps it in DATA_DIR', () => {
+    const first = loadConfig({ DATA_DIR: dataDir });
+    const second = loadConfig({ DATA_DIR: dataDir });
+    expect(first.mail.encryptionKey).toHaveLength(32);
+    expect(second.mail.encryptionKey.equals(first.mail.encryptionKey)).toBe(true);
+    expect(readFileSync(join(dataDir, 'mail-encryption.key'), 'utf8')).toBe(first.mail.encryptionKey.toString('hex'));
+  });
+
+  it('reads MAIL_ENCRYPTION_KEY as 64 hex characters or as base64', () => {
+    const key = Buffer.from(STRONG_A);
+    expect(loadConfig({ DATA_DIR: dataDir, MAIL_ENCRYPTION_KEY: key.toString('hex') }).mail.encryptionKey.equals(key)).toBe(true);
+    expect(loadConfig({ DATA_DIR: dataDir, MAIL_ENCRYPTION_KEY: key.toString('base64') }).mail.encryptionKey.equals(key)).toBe(true);
+    expect(loadConfig({ DATA_DIR: dataDir, MAIL_ENCRYPTION_KEY: key.toString('base64url') }).mail.encryptionKey.equals(key)).toBe(true);
+  });
+
   it('reads durations with units and a zero grace', () => {
     const config = loadConfig({ DATA_DIR: dataDir, JWT_ACCESS_TTL: '5m', SESSION_IDLE_TTL: '900', REFRESH_REUSE_GRACE: '0' });
     expect(config.jwt.accessTtlSeconds).toBe(300);
@@ -62,6 +77,10 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['REQUIRE_VERIFIED_EMAIL', 'yes'],
     ['NODE_ENV', 'staging'],
+    ['MAIL_ENCRYPTION_KEY', 'a'.repeat(63)],
+    ['MAIL_ENCRYPTION_KEY', Buffer.alloc(16).toString('base64')],
+    ['ALLOW_EMBEDDED_DATABASE', 'yes'],
+    ['REQUEST_TIMEOUT', '0'],
   ])('refuses %s=%p with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(new RegExp(`${name}:`));
   });
@@ -71,7 +90,13 @@ describe('loadConfig', () => {
   });
 
   describe('in production', () => {
-    const production = { NODE_ENV: 'production', JWT_ACCESS_SECRET: STRONG_A, JWT_REFRESH_SECRET: STRONG_B };
+    const production = {
+      NODE_ENV: 'production',
+      JWT_ACCESS_SECRET: STRONG_A,
+      JWT_REFRESH_SECRET: STRONG_B,
+      MAIL_ENCRYPTION_KEY: 'ab'.repeat(32),
+      DATABASE_URL: 'postgres://tasknest@db.internal:5432/tasknest',
+    };
 
     it('starts with strong, distinct secrets and cost >= 10', () => {
       expect(loadConfig({ ...production, DATA_DIR: dataDir }).bcryptCost).toBe(12);
@@ -90,6 +115,15 @@ describe('loadConfig', () => {
 
     it('refuses the same secret for both keys', () => {
       expect(() => loadConfig({ ...production, DATA_DIR: dataDir, JWT_REFRESH_SECRET: STRONG_A })).toThrow(/must differ/);
+    });
+
+    it('refuses to run without MAIL_ENCRYPTION_KEY instead of generating one', () => {
+      expect(() => loadConfig({ ...production, DATA_DIR: dataDir, MAIL_ENCRYPTION_KEY: undefined })).toThrow(/MAIL_ENCRYPTION_KEY: required/);
+    });
+
+    it('refuses the embedded database unless ALLOW_EMBEDDED_DATABASE=true', () => {
+      expect(() => loadConfig({ ...production, DATA_DIR: dataDir, DATABASE_URL: undefined })).toThrow(/ALLOW_EMBEDDED_DATABASE: NODE_ENV=production needs DATABASE_URL/);
+      expect(loadConfig({ ...production, DATA_DIR: dataDir, DATABASE_URL: undefined, ALLOW_EMBEDDED_DATABASE: 'true' }).databaseUrl).toBeNull();
     });
 
     it('refuses BCRYPT_COST below 10', () => {

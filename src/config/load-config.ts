@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { AppConfig, type TrustProxySetting } from './app-config.js';
 import { parseDurationMilliseconds, parseDurationSeconds } from './duration.js';
-import { loadOrCreateDevSecrets } from './dev-secrets.js';
+import { loadOrCreateDevMailKey, loadOrCreateDevSecrets } from './dev-secrets.js';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -56,6 +56,14 @@ const optionalUrl = z
   .transform((raw) => (raw ? raw : null))
   .refine((raw) => raw === null || URL.canParse(raw), 'must be a URL');
 
+/** 32 bytes written as 64 hex characters or as base64 (standard or URL-safe). */
+function parseKey32(raw: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(raw)) return Buffer.from(raw, 'hex');
+  if (!/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(raw)) return null;
+  const key = Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return key.length === 32 ? key : null;
+}
+
 function parseTrustProxy(raw: string | undefined): TrustProxySetting {
   if (raw === undefined || raw.trim() === '' || raw === 'false') return false;
   if (raw === 'true') return true;
@@ -69,6 +77,7 @@ const environmentSchema = z.object({
   DATABASE_URL: optionalUrl,
   DATABASE_POOL_SIZE: integer(10, 1, 200),
   DATA_DIR: z.string().default('./data'),
+  ALLOW_EMBEDDED_DATABASE: boolean(false),
   REDIS_URL: optionalUrl,
   JWT_ACCESS_SECRET: z.string().optional(),
   JWT_REFRESH_SECRET: z.string().optional(),
@@ -100,6 +109,19 @@ const environmentSchema = z.object({
   REQUIRE_VERIFIED_EMAIL: boolean(false),
   MAIL_PER_ADDRESS_PER_HOUR: integer(5, 0, 10_000),
   MAIL_POLL_INTERVAL: durationMs('2s').pipe(z.number().min(10).max(3_600_000)),
+  MAIL_ENCRYPTION_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((raw, ctx) => {
+      if (!raw) return null;
+      const key = parseKey32(raw);
+      if (!key) {
+        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+        return z.NEVER;
+      }
+      return key;
+    }),
 });
 
 export class ConfigError extends Error {}
@@ -129,6 +151,10 @@ export function loadConfig(env: Environment = process.env): AppConfig {
       ...secretProblems('JWT_ACCESS_SECRET', values.JWT_ACCESS_SECRET),
       ...secretProblems('JWT_REFRESH_SECRET', values.JWT_REFRESH_SECRET),
       ...(values.BCRYPT_COST < 10 ? ['BCRYPT_COST: must be at least 10 when NODE_ENV=production'] : []),
+      ...(values.DATABASE_URL || values.ALLOW_EMBEDDED_DATABASE
+        ? []
+        : ['ALLOW_EMBEDDED_DATABASE: NODE_ENV=production needs DATABASE_URL; set ALLOW_EMBEDDED_DATABASE=true to run on the embedded database anyway']),
+      ...(values.MAIL_ENCRYPTION_KEY ? [] : ['MAIL_ENCRYPTION_KEY: required when NODE_ENV=production (32 bytes: `openssl rand -hex 32`)']),
       ...(values.JWT_ACCESS_SECRET && values.JWT_ACCESS_SECRET === values.JWT_REFRESH_SECRET
         ? ['JWT_REFRESH_SECRET: must differ from JWT_ACCESS_SECRET']
         : []),
@@ -175,6 +201,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
       requireVerifiedEmail: values.REQUIRE_VERIFIED_EMAIL,
       perAddressPerHour: values.MAIL_PER_ADDRESS_PER_HOUR,
       pollIntervalMs: values.MAIL_POLL_INTERVAL,
+      encryptionKey: values.MAIL_ENCRYPTION_KEY ?? loadOrCreateDevMailKey(values.DATA_DIR),
     },
   });
 }

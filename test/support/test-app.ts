@@ -31,7 +31,7 @@ export interface TestAppOptions {
   listen?: boolean;
 }
 
-const sharedSecrets = { access: randomBytes(32).toString('hex'), refresh: randomBytes(32).toString('hex') };
+const sharedSecrets = { access: randomBytes(32).toString('hex'), refresh: randomBytes(32).toString('hex'), mail: randomBytes(32).toString('hex') };
 
 /** The real AppModule with the real setup, on a database of its own. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -43,6 +43,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     BCRYPT_COST: '4',
     JWT_ACCESS_SECRET: sharedSecrets.access,
     JWT_REFRESH_SECRET: sharedSecrets.refresh,
+    // Instances sharing a database must read each other's queued mail.
+    MAIL_ENCRYPTION_KEY: sharedSecrets.mail,
     DATA_DIR: dataDir,
     RATE_LIMIT_AUTH_PER_MIN: '100000',
     RATE_LIMIT_PER_MIN: '1000000',
