@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { ConsoleLogger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app.setup.js';
-import { createLogger } from '../../src/common/logging/logger.js';
+import { createLogger, PinoNestLogger } from '../../src/common/logging/logger.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { type Environment, loadConfig } from '../../src/config/load-config.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -29,6 +30,8 @@ export interface TestAppOptions {
   database?: TestDatabase;
   /** Listen on a real port (for tests that need a socket, e.g. two instances). */
   listen?: boolean;
+  /** Every log line (pino's and Nest's, as JSON) goes here instead of nowhere; LOG_LEVEL defaults to debug then. */
+  logTo?: DestinationStream;
 }
 
 const sharedSecrets = { access: randomBytes(32).toString('hex'), refresh: randomBytes(32).toString('hex'), mail: randomBytes(32).toString('hex') };
@@ -39,7 +42,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const dataDir = mkdtempSync(join(tmpdir(), 'tasknest-e2e-'));
   const config = loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: options.logTo ? 'debug' : (process.env.TEST_LOG_LEVEL ?? 'silent'),
     BCRYPT_COST: '4',
     JWT_ACCESS_SECRET: sharedSecrets.access,
     JWT_REFRESH_SECRET: sharedSecrets.refresh,
@@ -51,10 +54,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
     DATABASE_URL: database.url,
   });
-  const app = await createApp(config, { url: database.url, poolSize: database.poolSize }, {
-    logger: createLogger(config),
-    nestLogger: process.env.TEST_NEST_LOG ? new ConsoleLogger({ logLevels: ['error'] }) : false,
-  });
+  const logger = createLogger(config, options.logTo);
+  const nestLogger = options.logTo ? new PinoNestLogger(logger) : process.env.TEST_NEST_LOG ? new ConsoleLogger({ logLevels: ['error'] }) : false;
+  const app = await createApp(config, { url: database.url, poolSize: database.poolSize }, { logger, nestLogger });
   if (options.listen) await app.listen(0, '127.0.0.1');
   else await app.init();
   await app.getHttpAdapter().getInstance().ready();
