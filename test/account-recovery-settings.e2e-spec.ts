@@ -78,19 +78,6 @@ describe('account recovery under different settings', () => {
     await login(shortLived, user);
   });
 
-  it('with REQUIRE_VERIFIED_EMAIL=true answers login with 403 until the address is verified, then 200', async () => {
-    const strict = await instanceWith({ REQUIRE_VERIFIED_EMAIL: 'true' });
-    const user = await registerUser(strict);
-
-    const refused = await strict.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password });
-    expectProblem(refused, 403);
-    expect(refused.body.type).toMatch(/email-not-verified$/);
-
-    const token = tokenFromMail(await sink.waitForMail(user.email), 'verify-email');
-    await strict.http().post('/api/v1/auth/email/verify').send({ token }).expect(204);
-    await login(strict, user);
-  });
-
   it('rate-limits forgot and resend per client like the other auth routes', async () => {
     const limited = await instanceWith({ RATE_LIMIT_AUTH_PER_MIN: '2' });
     const user = await registerUser(t);

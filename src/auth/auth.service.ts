@@ -14,6 +14,7 @@ import type { AuthResponseDto } from './dto/auth-response.dto.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { RegisterDto } from './dto/register.dto.js';
 import { SessionDto } from './dto/session.dto.js';
+import type { VerificationRequiredDto } from './dto/verification-required.dto.js';
 import type { Session } from './session.entity.js';
 import { SessionsService } from './sessions.service.js';
 import type { RefreshCaller } from './token-claims.js';
@@ -33,14 +34,17 @@ export class AuthService {
     private readonly recovery: AccountRecoveryService,
   ) {}
 
-  async register(input: RegisterDto, client: ClientInfo): Promise<AuthResponseDto> {
+  /** With REQUIRE_VERIFIED_EMAIL the answer is `VerificationRequiredDto`: no session, no tokens until the address is confirmed. */
+  async register(input: RegisterDto, client: ClientInfo): Promise<AuthResponseDto | VerificationRequiredDto> {
     // Hashed before the transaction: a hash waiting for a thread must not hold a pool connection.
     const passwordHash = await this.hasher.hash(input.password);
+    const withSession = !this.config.mail.requireVerifiedEmail;
     const { user, session } = await this.dataSource.transaction(async (manager) => {
       const user = await this.users.create({ email: input.email, passwordHash, name: input.name ?? null }, manager);
       await this.recovery.queueVerificationMail(manager, user);
-      return { user, session: await this.sessions.create(user.id, client, manager) };
+      return { user, session: withSession ? await this.sessions.create(user.id, client, manager) : null };
     });
+    if (!session) return { user: UserDto.from(user), emailVerificationRequired: true };
     return this.authResponse(user, session);
   }
 
@@ -49,9 +53,7 @@ export class AuthService {
     const user = await this.users.findByEmail(input.email);
     const valid = user ? await this.hasher.verify(input.password, user.passwordHash) : await this.hasher.verifyAgainstDummy(input.password);
     if (!user || !valid) throw ApiProblem.unauthorized(INVALID_CREDENTIALS);
-    if (this.config.mail.requireVerifiedEmail && !user.emailVerified) {
-      throw ApiProblem.forbidden('email-not-verified', 'Confirm your email address with the link we sent before logging in.');
-    }
+    this.requireVerifiedEmail(user);
     return this.authResponse(user, await this.sessions.create(user.id, client));
   }
 
@@ -59,6 +61,8 @@ export class AuthService {
     const { session } = await this.sessions.rotate(caller, client);
     const user = await this.users.findById(session.userId);
     if (!user) throw ApiProblem.unauthorized('The refresh token is no longer valid.');
+    // A session opened before REQUIRE_VERIFIED_EMAIL was turned on does not outlive it.
+    this.requireVerifiedEmail(user);
     return this.authResponse(user, session);
   }
 
@@ -79,6 +83,12 @@ export class AuthService {
   async revokeSession(caller: AuthenticatedUser, sessionId: string): Promise<void> {
     if (!(await this.sessions.revoke(caller.userId, sessionId, 'revoked_by_user'))) {
       throw ApiProblem.notFound('No such session.');
+    }
+  }
+
+  private requireVerifiedEmail(user: User): void {
+    if (this.config.mail.requireVerifiedEmail && !user.emailVerified) {
+      throw ApiProblem.forbidden('email-not-verified', 'Confirm your email address with the link we sent before logging in.');
     }
   }
 
