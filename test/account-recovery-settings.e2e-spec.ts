@@ -1,12 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Environment } from '../src/config/load-config.js';
 import { eventually } from './support/eventually.js';
 import { bearer, expectProblem, login, registerUser } from './support/factories.js';
 import { SmtpSink, tokenFromMail } from './support/smtp-sink.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-
-// jest ignores testTimeout inside `projects`; starting apps on a busy 2-core machine can take more than the default 5 s.
-jest.setTimeout(30_000);
 
 /** Behaviour that depends on configuration: each test starts an instance with its own settings on one shared database. */
 describe('account recovery under different settings', () => {

@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from './support/eventually.js';
 import { bearer, expectProblem, GOOD_PASSWORD, login, registerUser, uniqueEmail } from './support/factories.js';
 import { SmtpSink, tokenFromMail } from './support/smtp-sink.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-
-// jest ignores testTimeout inside `projects`; starting apps on a busy 2-core machine can take more than the default 5 s.
-jest.setTimeout(30_000);
 
 const NEW_PASSWORD = 'velvet-harbour-compass-17';
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');

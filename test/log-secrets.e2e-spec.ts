@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually, itOnPostgres } from './support/eventually.js';
 import { bearer, GOOD_PASSWORD, registerUser, uniqueEmail } from './support/factories.js';
 import { SmtpSink, tokenFromMail } from './support/smtp-sink.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-
-jest.setTimeout(60_000);
 
 /** A bcrypt hash anywhere in a line ($2a$/$2b$/$2y$ and the cost). */
 const BCRYPT_HASH = /\$2[aby]\$\d\d\$/;

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LoggerService } from '@nestjs/common';
 import { simpleParser } from 'mailparser';
 import pg from 'pg';
@@ -10,9 +10,6 @@ import { registerUser } from './support/factories.js';
 import { receivedMail, SmtpSink, tokenFromMail } from './support/smtp-sink.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { createTestDatabase } from './support/test-database.js';
-
-// jest ignores testTimeout inside `projects`; starting apps on a busy 2-core machine can take more than the default 5 s.
-jest.setTimeout(30_000);
 
 /** Keeps every line the app logs, to check what may and may not appear in logs. */
 class CapturingLogger implements LoggerService {

@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bearer, expectProblem, GOOD_PASSWORD, login, registerUser, uniqueEmail } from './support/factories.js';
 import { SmtpSink, tokenFromMail } from './support/smtp-sink.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-
-jest.setTimeout(60_000);
 
 interface Operation {
   security?: Record<string, string[]>[];

@@ -50,13 +50,13 @@ describe('slow clients (slowloris)', () => {
     expect(closed.received).toMatch(/^HTTP\/1\.1 408 /);
     // Not before the timeout: the client had its 2 s.
     expect(closed.afterMs).toBeGreaterThanOrEqual(1900);
-  }, 30_000);
+  });
 
   it('closes a socket that never finishes its headers', async () => {
     const closed = await sendAndStall(port, 'GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Slow: a');
 
     expect(closed.received).toMatch(/^HTTP\/1\.1 408 /);
-  }, 30_000);
+  });
 
   it('still serves a client that sends its request in time', async () => {
     const response = await t.http().post('/api/v1/auth/login').send({ email: 'nobody@example.com', password: 'not-the-password-1' });

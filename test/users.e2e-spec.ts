@@ -183,7 +183,7 @@ describe('users: profile, password change, account deletion', () => {
     const expected: Record<string, number[]> = {
       auth_register: [400, 409, 413, 415, 429, 503],
       auth_login: [400, 401, 403, 413, 415, 429, 503],
-      auth_refresh: [400, 401, 413, 415, 429, 503],
+      auth_refresh: [400, 401, 403, 413, 415, 429, 503],
       auth_logout: [401, 429, 503],
       auth_logoutAll: [401, 429, 503],
       auth_listSessions: [401, 429, 503],
