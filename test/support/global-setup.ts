@@ -1,21 +1,7 @@
-import 'reflect-metadata';
-import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
-import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
-import { createScratchDatabase } from '../../src/database/scratch-database.js';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-async function migrate(url: string): Promise<void> {
-  const dataSource = new DataSource({ ...buildDataSourceOptions({ url, poolSize: 1 }), migrationsRun: false });
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
-  } finally {
-    await dataSource.destroy();
-  }
-}
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * initdb and the migrations run once per run, not once per test app: every test file starts from a
@@ -23,21 +9,13 @@ async function migrate(url: string): Promise<void> {
  * saved cluster is loaded into a fresh in-memory PGlite; on PostgreSQL (DATABASE_URL) a template
  * database is copied with CREATE DATABASE … TEMPLATE. global-teardown.ts removes both.
  */
-export default async function globalSetup(): Promise<void> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    const template = await createScratchDatabase(serverUrl, 'tasknest_e2e_template');
-    await migrate(template.url);
-    process.env.TASKNEST_PG_TEMPLATE = template.name;
-    return;
-  }
-  const embedded = await startEmbeddedPostgres({ dataDir: null });
-  try {
-    await migrate(embedded.url);
-    const file = join(tmpdir(), `tasknest-pglite-template-${process.pid}.tar`);
-    await writeFile(file, Buffer.from(await (await embedded.dumpDataDir()).arrayBuffer()));
-    process.env.TASKNEST_PGLITE_TEMPLATE = file;
-  } finally {
-    await embedded.stop();
-  }
+export default function globalSetup(): void {
+  const output = execFileSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'test/support/migrated-template.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const prepared = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as { pgTemplate?: string; pgliteTemplate?: string };
+  if (prepared.pgTemplate) process.env.TASKNEST_PG_TEMPLATE = prepared.pgTemplate;
+  if (prepared.pgliteTemplate) process.env.TASKNEST_PGLITE_TEMPLATE = prepared.pgliteTemplate;
 }
