@@ -24,8 +24,9 @@ const common = {
 };
 
 export default {
-  // Jest reads testTimeout only from the top level; inside a project entry it is ignored.
-  testTimeout: 30000,
+  // Jest reads testTimeout only from the top level; inside a project entry it is ignored. A "no hang"
+  // bound for tests and hooks alike: starting an app took over 30 s on a 2-core machine at load 20.
+  testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -33,6 +34,7 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
   ],
 };

@@ -22,9 +22,18 @@ import type { AppConfig } from './config/app-config.js';
 import type { DatabaseConnection } from './database/data-source-options.js';
 
 const BODY_LIMIT_BYTES = 100 * 1024;
+/** An idle kept-alive connection is closed after this long. */
+const KEEP_ALIVE_TIMEOUT_MS = 60_000;
+/** Node looks for requests past their timeout only this often (30 s by default, which would double the timeout). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 function createHttpAdapter(config: AppConfig, logger: Logger): FastifyAdapter {
+  const requestTimeoutMs = config.requestTimeoutSeconds * 1000;
   return new FastifyAdapter({
+    // Slow clients (slowloris): headers and body within REQUEST_TIMEOUT, checked every second.
+    requestTimeout: requestTimeoutMs,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    http: { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
     genReqId: requestIdFor,

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { type BuiltServer, ensureBuilt, freePort, startBuiltServer } from './support/built-server.js';
 import { bearer, expectProblem, GOOD_PASSWORD, registerUser, uniqueEmail } from './support/factories.js';
+import { eventually, itOnPostgres } from './support/eventually.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
-const itOnPostgres = process.env.DATABASE_URL ? it : it.skip;
-/** Outages are answered within the pool's 3 s connect timeout; give each test room for two of them. */
-const OUTAGE_TEST_TIMEOUT_MS = 15_000;
+/** Outages are answered within the pool's 3 s connect timeout; a hang is anything past NO_HANG_MS, on a loaded machine too. */
+const NO_HANG_MS = 10_000;
 
 /** What a client sees within a bound: the response, and how long it took. */
 async function timed<T>(call: () => PromiseLike<T>): Promise<{ response: T; ms: number }> {
@@ -51,16 +51,16 @@ describe('faults: the database goes away and comes back', () => {
 
       expectProblem(me.response, 503);
       expect(me.response.headers['retry-after']).toMatch(/^\d+$/);
-      expect(me.ms).toBeLessThan(5000);
+      expect(me.ms).toBeLessThan(NO_HANG_MS);
       expectProblem(register.response, 503);
-      expect(register.ms).toBeLessThan(5000);
+      expect(register.ms).toBeLessThan(NO_HANG_MS);
       expect(ready.response.status).toBe(503);
-      expect(ready.ms).toBeLessThan(5000);
+      expect(ready.ms).toBeLessThan(NO_HANG_MS);
       expect(await usersNamed(email)).toHaveLength(0);
     } finally {
       proxy.setMode('forward');
     }
-  }, OUTAGE_TEST_TIMEOUT_MS);
+  });
 
   itOnPostgres('answers 503 within the connect timeout while the database does not answer at all', async () => {
     const user = await registerUser(t);
@@ -73,13 +73,13 @@ describe('faults: the database goes away and comes back', () => {
 
       expectProblem(me.response, 503);
       expect(me.response.headers['retry-after']).toMatch(/^\d+$/);
-      expect(me.ms).toBeLessThan(5000);
+      expect(me.ms).toBeLessThan(NO_HANG_MS);
       expect(ready.response.status).toBe(503);
-      expect(ready.ms).toBeLessThan(5000);
+      expect(ready.ms).toBeLessThan(NO_HANG_MS);
     } finally {
       proxy.setMode('forward');
     }
-  }, OUTAGE_TEST_TIMEOUT_MS);
+  });
 
   itOnPostgres('serves again as soon as the database is back, without a restart', async () => {
     const user = await registerUser(t);
@@ -94,7 +94,7 @@ describe('faults: the database goes away and comes back', () => {
     expect(after.status).toBe(200);
     expect(after.body.id).toBe(user.id);
     expect(ready.status).toBe(200);
-  }, OUTAGE_TEST_TIMEOUT_MS);
+  });
 
   itOnPostgres('leaves nothing half-written when the connection dies before COMMIT', async () => {
     const email = uniqueEmail('half');
@@ -107,7 +107,7 @@ describe('faults: the database goes away and comes back', () => {
     const retry = await t.http().post('/api/v1/auth/register').send({ email, password: GOOD_PASSWORD });
     expect(retry.status).toBe(201);
     expect(await usersNamed(email)).toHaveLength(1);
-  }, OUTAGE_TEST_TIMEOUT_MS);
+  });
 });
 
 describe('faults: SIGTERM', () => {
@@ -121,7 +121,7 @@ describe('faults: SIGTERM', () => {
     direct = new pg.Pool({ connectionString: database.url, max: 1 });
     // Cost 10 (~0.1 s a hash, two threads) keeps a batch of registrations in flight for half a second.
     server = await startBuiltServer({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: String(database.poolSize), BCRYPT_COST: '10', PASSWORD_HASH_THREADS: '2' });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await server.dispose();
@@ -145,22 +145,24 @@ describe('faults: SIGTERM', () => {
     const inFlight = emails.map((email) => register(email).finally(() => firstAnswered()));
 
     await firstAnswer;
-    const signalledAt = performance.now();
     server.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The signal that draining has begun is what a load balancer sees: readiness stops answering 200.
+    const ready = () => fetch(`${server.baseUrl}/health/ready`).then((response) => response.status === 200, () => false);
+    await eventually(async () => !(await ready()), 15_000);
     const late = await register(uniqueEmail('late'));
     const statuses = await Promise.all(inFlight);
     const exit = await server.exited;
-    const exitMs = performance.now() - signalledAt;
 
     expect(statuses).toEqual(emails.map(() => 201));
     expect([503, 'connection failed']).toContain(late);
+    // Exit code 0, not 1: it finished before SHUTDOWN_TIMEOUT forced it out.
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(exitMs).toBeLessThan(10_000);
-    expect(server.output()).not.toMatch(/"level":(50|60)/);
+    // No error logged, except the readiness probes above answering 503 while draining (they should).
+    const errors = server.output().split('\n').filter((line) => /"level":(50|60)/.test(line) && !line.includes('"url":"/health/ready"'));
+    expect(errors).toEqual([]);
     const { rows } = await direct.query<{ email: string }>('SELECT email FROM users WHERE email = ANY($1)', [emails]);
     expect(rows.map((row) => row.email).sort()).toEqual([...emails].sort());
-  }, 20_000);
+  });
 });
 
 describe('faults: Redis down with REDIS_URL set', () => {

@@ -198,7 +198,8 @@ describe('rate limits', () => {
       const timed = async <T>(request: () => Promise<T>): Promise<T> => {
         const started = performance.now();
         const result = await request();
-        expect(performance.now() - started).toBeLessThan(1000);
+        // A request waiting on Redis would hang until the test timeout; seconds, not ms, on a loaded machine.
+        expect(performance.now() - started).toBeLessThan(5000);
         return result;
       };
 

@@ -62,7 +62,7 @@ describe('security events: recorded, logged, and shown to their user', () => {
     sink = await SmtpSink.start();
     t = await createTestApp({
       env: { LOG_LEVEL: 'info', SMTP_URL: sink.url, MAIL_POLL_INTERVAL: '100ms', MAIL_PER_ADDRESS_PER_HOUR: '50', REFRESH_REUSE_GRACE: '0' },
-      logDestination: logs,
+      logTo: logs,
     });
   });
 

@@ -431,6 +431,9 @@ describe('seed dialect: the rules of the /api/v1 twins', () => {
       const registered = await t.http().post('/api/auth/register').send({ email, password: GOOD_PASSWORD, name: 'Una' });
       expect(registered.status).toBe(201);
       const userId = registered.body.user.id as string;
+      // No tokens and no session until the address is confirmed (CONTRACT "Hostile input": the seed's shape of it).
+      expect(registered.body).toEqual({ user: { id: userId, email }, email_verification_required: true });
+      expect(await t.sql('SELECT id FROM sessions WHERE user_id = $1', [userId])).toEqual([]);
 
       const refused = await t.http().post('/api/auth/login').send({ email, password: GOOD_PASSWORD });
       contract.expect(refused, 'loginUser', 403);

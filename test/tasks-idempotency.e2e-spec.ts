@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { itOnPostgres } from './support/eventually.js';
 import { bearer, expectProblem, registerUser, type RegisteredUser } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { IdempotencyKeysService } from '../src/tasks/idempotency-keys.service.js';
-
-const itOnPostgres = process.env.DATABASE_URL ? it : it.skip;
 
 describe('tasks: Idempotency-Key on POST', () => {
   let t: TestApp;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
+import { itOnPostgres } from './support/eventually.js';
 import { bearer, expectProblem, registerUser, type RegisteredUser } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
-const itOnPostgres = process.env.DATABASE_URL ? it : it.skip;
 const STRONG_ETAG = /^"[\x21\x23-\x7E]+"$/;
 
 describe('tasks: ETag, If-Match and If-None-Match', () => {

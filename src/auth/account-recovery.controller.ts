@@ -1,13 +1,13 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '../common/auth/authenticated.decorator.js';
+import { ApiAcceptedResponse, ApiBody, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
-import { CurrentUser } from '../common/auth/current-user.decorator.js';
+import { CurrentUserIfAny, OptionallyAuthenticated } from '../common/auth/optional-authentication.decorator.js';
 import { Public } from '../common/auth/public.decorator.js';
 import { AuthRateLimit } from '../common/http/rate-limit.js';
 import { ApiProblemResponses } from '../common/problem/api-problem-responses.decorator.js';
 import { AccountRecoveryService } from './account-recovery.service.js';
 import { ForgotPasswordDto } from './dto/forgot-password.dto.js';
+import { ResendVerificationDto } from './dto/resend-verification.dto.js';
 import { ResetPasswordDto } from './dto/reset-password.dto.js';
 import { VerifyEmailDto } from './dto/verify-email.dto.js';
 
@@ -68,19 +68,23 @@ export class AccountRecoveryController {
     return this.recovery.verifyEmail(body.token);
   }
 
-  @Authenticated()
+  @OptionallyAuthenticated()
   @AuthRateLimit()
   @Post('email/verify/resend')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     operationId: 'auth_resendVerification',
-    summary: 'Email a new verification link to the caller',
+    summary: 'Email a new verification link to the caller, or to an address',
     description:
-      'Always 202 with an empty body. Nothing is sent when the address is already verified or MAIL_PER_ADDRESS_PER_HOUR ' +
-      'was reached. Earlier verification links keep working until they expire.',
+      'With an access token and no body: to the caller. Without a token: body `{ email }` (someone who may not log in ' +
+      'before confirming, REQUIRE_VERIFIED_EMAIL=true, holds none); the answer is the same, in about the same time, ' +
+      'whether the address is unknown, unverified or already verified. Always 202 with an empty body. Nothing is sent when ' +
+      'the address is already verified or MAIL_PER_ADDRESS_PER_HOUR was reached. Earlier verification links keep working until they expire.',
   })
+  @ApiBody({ type: ResendVerificationDto, required: false })
   @ApiAcceptedResponse({ description: 'Accepted; empty body.' })
-  resendVerification(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
-    return this.recovery.resendVerification(caller);
+  @ApiProblemResponses(400, 413, 415)
+  resendVerification(@CurrentUserIfAny() caller: AuthenticatedUser | null, @Body() body: ResendVerificationDto): Promise<void> {
+    return this.recovery.resendVerification(caller, body.email);
   }
 }

@@ -17,7 +17,8 @@ import { UserTokensService } from './user-tokens.service.js';
 
 /**
  * An address with an account costs three more writes and a durable commit (~3-5 ms here); every
- * forgot-password answer waits until this much time has passed, so that difference does not show.
+ * forgot-password (and anonymous verification resend) answer waits until this much time has passed,
+ * so that difference does not show.
  */
 const FORGOT_PASSWORD_MIN_MS = 50;
 
@@ -74,13 +75,37 @@ export class AccountRecoveryService {
     });
   }
 
-  /** Sends a fresh verification link; an address that is already verified gets nothing. */
-  async resendVerification(caller: AuthenticatedUser): Promise<void> {
+  /**
+   * Sends a fresh verification link; an address that is already verified gets nothing. The caller
+   * (an access token) or, without one, the address in the body: someone who may not log in before
+   * confirming holds no token.
+   */
+  async resendVerification(caller: AuthenticatedUser | null, email: string | undefined): Promise<void> {
+    if (caller && email !== undefined) throw ApiProblem.validation([{ field: 'email', message: 'email must not be sent together with an access token' }]);
+    if (!caller) {
+      if (email === undefined) throw ApiProblem.validation([{ field: 'email', message: 'email is required without an access token' }]);
+      return this.resendVerificationTo(email);
+    }
     const user = await this.users.findById(caller.userId);
     // The session check passed a moment ago; the account was deleted in between.
     if (!user) throw ApiProblem.unauthorized('The account no longer exists.');
     if (user.emailVerified) return;
     await this.dataSource.transaction((manager) => this.queueVerificationMail(manager, user));
+  }
+
+  /** Like forgotPassword: known, unknown and verified addresses alike run the same transaction and answer after the same floor. */
+  private async resendVerificationTo(email: string): Promise<void> {
+    const answerAt = performance.now() + FORGOT_PASSWORD_MIN_MS;
+    const ttlSeconds = this.config.mail.emailVerifyTtlSeconds;
+    await this.dataSource.transaction(async (manager) => {
+      const user = await manager.findOneBy(User, { email });
+      await this.outbox.enqueue(manager, email, async () => {
+        if (!user || user.emailVerified) return null;
+        const { token, expiresAt } = await this.tokens.issue(manager, user.id, 'email_verify', ttlSeconds, false);
+        return emailVerificationMail({ appUrl: this.config.appUrl, token, expiresAt, ttlSeconds });
+      });
+    });
+    await sleep(Math.max(0, answerAt - performance.now()));
   }
 
   /** Runs inside the caller's transaction (registration), so the user, token and mail commit together. */

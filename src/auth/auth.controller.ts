@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator.js';
 import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
 import { CurrentUser } from '../common/auth/current-user.decorator.js';
@@ -13,6 +13,7 @@ import { LoginDto } from './dto/login.dto.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { SessionDto } from './dto/session.dto.js';
+import { VerificationRequiredDto } from './dto/verification-required.dto.js';
 import type { RefreshCaller } from './token-claims.js';
 import { RefreshTokenGuard } from './token-guards.js';
 import { RefreshCallerParam } from './refresh-caller.decorator.js';
@@ -25,10 +26,17 @@ export class AuthController {
   @Public()
   @AuthRateLimit()
   @Post('register')
-  @ApiOperation({ operationId: 'auth_register', summary: 'Create an account and log in' })
-  @ApiCreatedResponse({ type: AuthResponseDto })
+  @ApiOperation({
+    operationId: 'auth_register',
+    summary: 'Create an account and log in',
+    description:
+      'Answers an `AuthResponse` (logged in). With REQUIRE_VERIFIED_EMAIL=true it answers `{ user, emailVerificationRequired: true }` ' +
+      'instead: no tokens and no session until the address is confirmed with the emailed link; then log in.',
+  })
+  @ApiExtraModels(AuthResponseDto, VerificationRequiredDto)
+  @ApiCreatedResponse({ schema: { oneOf: [{ $ref: getSchemaPath(AuthResponseDto) }, { $ref: getSchemaPath(VerificationRequiredDto) }] } })
   @ApiProblemResponses(400, 409, 413, 415, 429, 503)
-  register(@Body() body: RegisterDto, @Client() client: ClientInfo): Promise<AuthResponseDto> {
+  register(@Body() body: RegisterDto, @Client() client: ClientInfo): Promise<AuthResponseDto | VerificationRequiredDto> {
     return this.auth.register(body, client);
   }
 
@@ -54,11 +62,12 @@ export class AuthController {
     description:
       'Rotates: the presented token dies. Presenting it again within REFRESH_REUSE_GRACE seconds returns a fresh access token ' +
       'and the current refresh token (the same string the first caller got); later, or for older tokens, the whole session is ' +
-      'revoked. 400 when the body holds no refreshToken string; 401 when the token is forged, expired, reused, or its session has ended.',
+      'revoked. 400 when the body holds no refreshToken string; 401 when the token is forged, expired, reused, or its session has ended; 403 ' +
+      '`email-not-verified` while REQUIRE_VERIFIED_EMAIL=true and the address is not confirmed.',
   })
   @ApiBody({ type: RefreshDto })
   @ApiOkResponse({ type: AuthResponseDto })
-  @ApiProblemResponses(400, 401, 413, 415, 429, 503)
+  @ApiProblemResponses(400, 401, 403, 413, 415, 429, 503)
   refresh(@RefreshCallerParam() caller: RefreshCaller, @Body() _body: RefreshDto, @Client() client: ClientInfo): Promise<AuthResponseDto> {
     return this.auth.refresh(caller, client);
   }

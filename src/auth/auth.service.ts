@@ -15,6 +15,7 @@ import type { AuthResponseDto } from './dto/auth-response.dto.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { RegisterDto } from './dto/register.dto.js';
 import { SessionDto } from './dto/session.dto.js';
+import type { VerificationRequiredDto } from './dto/verification-required.dto.js';
 import type { Session } from './session.entity.js';
 import { SessionsService } from './sessions.service.js';
 import type { RefreshCaller } from './token-claims.js';
@@ -35,15 +36,18 @@ export class AuthService {
     private readonly events: SecurityEventsService,
   ) {}
 
-  async register(input: RegisterDto, client: ClientInfo): Promise<AuthResponseDto> {
+  /** With REQUIRE_VERIFIED_EMAIL the answer is `VerificationRequiredDto`: no session, no tokens until the address is confirmed. */
+  async register(input: RegisterDto, client: ClientInfo): Promise<AuthResponseDto | VerificationRequiredDto> {
     // Hashed before the transaction: a hash waiting for a thread must not hold a pool connection.
     const passwordHash = await this.hasher.hash(input.password);
+    const withSession = !this.config.mail.requireVerifiedEmail;
     const { user, session } = await this.dataSource.transaction(async (manager) => {
       const user = await this.users.create({ email: input.email, passwordHash, name: input.name ?? null }, manager);
       await this.recovery.queueVerificationMail(manager, user);
-      return { user, session: await this.sessions.create(user.id, client, manager) };
+      return { user, session: withSession ? await this.sessions.create(user.id, client, manager) : null };
     });
-    this.events.record({ type: 'register', userId: user.id, detail: { sessionId: session.id } });
+    this.events.record({ type: 'register', userId: user.id, detail: session ? { sessionId: session.id } : {} });
+    if (!session) return { user: UserDto.from(user), emailVerificationRequired: true };
     return this.authResponse(user, session);
   }
 
@@ -55,10 +59,8 @@ export class AuthService {
       this.events.record(user ? { type: 'login.failed', reason: 'wrong_password', userId: user.id } : { type: 'login.failed', reason: 'unknown_account', unknownEmail: input.email });
       throw ApiProblem.unauthorized(INVALID_CREDENTIALS);
     }
-    if (this.config.mail.requireVerifiedEmail && !user.emailVerified) {
-      this.events.record({ type: 'login.failed', reason: 'unverified', userId: user.id });
-      throw ApiProblem.forbidden('email-not-verified', 'Confirm your email address with the link we sent before logging in.');
-    }
+    if (this.config.mail.requireVerifiedEmail && !user.emailVerified) this.events.record({ type: 'login.failed', reason: 'unverified', userId: user.id });
+    this.requireVerifiedEmail(user);
     const session = await this.sessions.create(user.id, client);
     this.events.record({ type: 'login.succeeded', userId: user.id, detail: { sessionId: session.id } });
     return this.authResponse(user, session);
@@ -68,6 +70,8 @@ export class AuthService {
     const { session } = await this.sessions.rotate(caller, client);
     const user = await this.users.findById(session.userId);
     if (!user) throw ApiProblem.unauthorized('The refresh token is no longer valid.');
+    // A session opened before REQUIRE_VERIFIED_EMAIL was turned on does not outlive it.
+    this.requireVerifiedEmail(user);
     return this.authResponse(user, session);
   }
 
@@ -92,6 +96,12 @@ export class AuthService {
       throw ApiProblem.notFound('No such session.');
     }
     this.events.record({ type: 'session.revoked', userId: caller.userId, detail: { sessionId } });
+  }
+
+  private requireVerifiedEmail(user: User): void {
+    if (this.config.mail.requireVerifiedEmail && !user.emailVerified) {
+      throw ApiProblem.forbidden('email-not-verified', 'Confirm your email address with the link we sent before logging in.');
+    }
   }
 
   private authResponse(user: User, session: Session): AuthResponseDto {

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator.js';
 import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
 import { CurrentUser } from '../common/auth/current-user.decorator.js';
@@ -8,7 +8,7 @@ import { AuthRateLimit } from '../common/http/rate-limit.js';
 import { ApiProblemResponses } from '../common/problem/api-problem-responses.decorator.js';
 import { AuthService } from './auth.service.js';
 import { Client, type ClientInfo } from './client-info.decorator.js';
-import { SeedAuthResponseDto, seedRegistration } from './dto/seed-auth-response.dto.js';
+import { SeedAuthResponseDto, SeedVerificationRequiredDto, seedRegistration } from './dto/seed-auth-response.dto.js';
 import { SeedLoginDto } from './dto/seed-login.dto.js';
 import { SeedLogoutDto } from './dto/seed-logout.dto.js';
 import { SeedRegisterDto } from './dto/seed-register.dto.js';
@@ -33,9 +33,13 @@ export class SeedAuthController {
   @AuthRateLimit('/api/v1/auth/register')
   @Post('register')
   @operation('register', 'Create an account and log in', 'takes `{ email, password, name? }`: `name` is sent by the seed’s frontends though its document does not list it; any other property is 400. Email at most 254 characters (the seed says 255), common passwords refused.')
-  @ApiCreatedResponse({ type: SeedAuthResponseDto })
+  @ApiExtraModels(SeedAuthResponseDto, SeedVerificationRequiredDto)
+  @ApiCreatedResponse({
+    description: 'Tokens; or, with REQUIRE_VERIFIED_EMAIL=true, `{ user, email_verification_required: true }` and no tokens until the address is confirmed.',
+    schema: { oneOf: [{ $ref: getSchemaPath(SeedAuthResponseDto) }, { $ref: getSchemaPath(SeedVerificationRequiredDto) }] },
+  })
   @ApiProblemResponses(400, 409, 413, 415, 429, 503)
-  async register(@Body() body: SeedRegisterDto, @Client() client: ClientInfo): Promise<SeedAuthResponseDto> {
+  async register(@Body() body: SeedRegisterDto, @Client() client: ClientInfo): Promise<SeedAuthResponseDto | SeedVerificationRequiredDto> {
     return seedRegistration(await this.auth.register(body, client));
   }
 

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Strategy } from 'passport-jwt';
 import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
+import { AUTHENTICATION_OPTIONAL } from '../common/auth/optional-authentication.decorator.js';
 import { IS_PUBLIC } from '../common/auth/public.decorator.js';
 import { ApiProblem } from '../common/problem/api-problem.js';
 import { SecurityEventsService } from '../security-events/security-events.service.js';
@@ -47,7 +48,7 @@ function authenticate<T>(strategy: Strategy, request: FastifyRequest, tokenName:
   });
 }
 
-/** Global guard: every route needs a live access token unless marked @Public(). */
+/** Global guard: every route needs a live access token unless marked @Public() (or @OptionallyAuthenticated() and sent none). */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
   constructor(
@@ -60,6 +61,8 @@ export class AccessTokenGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<RequestWithUser<AuthenticatedUser>>();
+    const optional = this.reflector.getAllAndOverride<boolean>(AUTHENTICATION_OPTIONAL, [context.getHandler(), context.getClass()]);
+    if (optional && request.headers.authorization === undefined) return true;
     request.user = await authenticate<AuthenticatedUser>(this.strategy, request, 'access token', this.events);
     return true;
   }

@@ -38,6 +38,8 @@ export class AppConfig {
   readonly passwordHashing: { readonly threads: number; readonly queueMax: number };
   /** After SIGTERM, the process exits by itself at the latest this long after draining began. */
   readonly shutdownTimeoutSeconds: number;
+  /** A client must deliver a whole request (headers and body) within this long, or its socket is closed. */
+  readonly requestTimeoutSeconds: number;
   readonly corsOrigins: string[];
   readonly rateLimit: {
     readonly authPerMinute: number;
@@ -57,6 +59,8 @@ export class AppConfig {
     readonly perAddressPerHour: number;
     /** How often the outbox sender looks for due mail when nothing woke it. */
     readonly pollIntervalMs: number;
+    /** AES-256-GCM key for the bodies waiting in `mail_outbox` (MAIL_ENCRYPTION_KEY, or generated in DATA_DIR outside production). */
+    readonly encryptionKey: Buffer;
   };
   /** How long the changes feed keeps deleted tasks' tombstones; older sync tokens get 410. */
   readonly taskTombstoneTtlSeconds: number;

@@ -36,3 +36,16 @@ export function loadOrCreateDevSecret(dataDir: string, name: string): string {
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
 }
+
+/** Development only: the outbox encryption key (MAIL_ENCRYPTION_KEY), generated on first start and kept so queued mail stays readable. */
+export function loadOrCreateDevMailKey(dataDir: string): Buffer {
+  const file = join(dataDir, 'mail-encryption.key');
+  if (existsSync(file)) {
+    const stored = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+    if (stored.length === 32) return stored;
+  }
+  const key = randomBytes(32);
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, key.toString('hex'), { mode: 0o600 });
+  return key;
+}

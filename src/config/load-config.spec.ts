@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     expect(config.jwt.accessTtlSeconds).toBe(900);
     expect(config.session).toEqual({ idleTtlSeconds: 7 * 86400, maxAgeSeconds: 30 * 86400, refreshReuseGraceSeconds: 10 });
     expect(config.bcryptCost).toBe(12);
+    expect(config.requestTimeoutSeconds).toBe(30);
     expect(config.rateLimit).toEqual({ authPerMinute: 20, perMinute: 600, redisPrefix: 'tasknest:rate-limit:' });
     expect(config.trustProxy).toBe(false);
     expect(config.appUrl).toBe('http://localhost:3000');
@@ -53,6 +54,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir, JWT_KEY_POLL_INTERVAL: '1m' })).toThrow(/JWT_KEY_POLL_INTERVAL/);
   });
 
+  it('generates the development mail encryption key once and keeps it in DATA_DIR', () => {
+    const first = loadConfig({ DATA_DIR: dataDir });
+    const second = loadConfig({ DATA_DIR: dataDir });
+    expect(first.mail.encryptionKey).toHaveLength(32);
+    expect(second.mail.encryptionKey.equals(first.mail.encryptionKey)).toBe(true);
+    expect(readFileSync(join(dataDir, 'mail-encryption.key'), 'utf8')).toBe(first.mail.encryptionKey.toString('hex'));
+  });
+
+  it('reads MAIL_ENCRYPTION_KEY as 64 hex characters or as base64', () => {
+    const key = Buffer.from(STRONG_A);
+    expect(loadConfig({ DATA_DIR: dataDir, MAIL_ENCRYPTION_KEY: key.toString('hex') }).mail.encryptionKey.equals(key)).toBe(true);
+    expect(loadConfig({ DATA_DIR: dataDir, MAIL_ENCRYPTION_KEY: key.toString('base64') }).mail.encryptionKey.equals(key)).toBe(true);
+    expect(loadConfig({ DATA_DIR: dataDir, MAIL_ENCRYPTION_KEY: key.toString('base64url') }).mail.encryptionKey.equals(key)).toBe(true);
+  });
+
   it('reads durations with units and a zero grace', () => {
     const config = loadConfig({ DATA_DIR: dataDir, JWT_ACCESS_TTL: '5m', SESSION_IDLE_TTL: '900', REFRESH_REUSE_GRACE: '0' });
     expect(config.jwt.accessTtlSeconds).toBe(300);
@@ -71,6 +87,10 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['REQUIRE_VERIFIED_EMAIL', 'yes'],
     ['NODE_ENV', 'staging'],
+    ['MAIL_ENCRYPTION_KEY', 'a'.repeat(63)],
+    ['MAIL_ENCRYPTION_KEY', Buffer.alloc(16).toString('base64')],
+    ['ALLOW_EMBEDDED_DATABASE', 'yes'],
+    ['REQUEST_TIMEOUT', '0'],
   ])('refuses %s=%p with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(new RegExp(`${name}:`));
   });
@@ -87,6 +107,8 @@ describe('loadConfig', () => {
       JWT_REFRESH_SECRET: STRONG_B,
       SECURITY_EVENTS_HMAC_SECRET: STRONG_C,
       SYNC_TOKEN_SECRET: STRONG_C,
+      MAIL_ENCRYPTION_KEY: 'ab'.repeat(32),
+      DATABASE_URL: 'postgres://tasknest@db.internal:5432/tasknest',
     };
 
     it('starts with strong, distinct secrets and cost >= 10', () => {
@@ -97,7 +119,7 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).toThrow(/JWT_KEY_ENCRYPTION_SECRET: required/);
       expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, JWT_KEY_ENCRYPTION_SECRET: 'short' })).toThrow(/JWT_KEY_ENCRYPTION_SECRET: must be at least 32/);
       expect(
-        loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, JWT_KEY_ENCRYPTION_SECRET: STRONG_A, SECURITY_EVENTS_HMAC_SECRET: STRONG_C, SYNC_TOKEN_SECRET: STRONG_C }).jwt.accessSecret,
+        loadConfig({ ...production, DATA_DIR: dataDir, JWT_ACCESS_SECRET: undefined, JWT_REFRESH_SECRET: undefined }).jwt.accessSecret,
       ).toBeNull();
     });
 
@@ -119,6 +141,15 @@ describe('loadConfig', () => {
     it('refuses a missing SYNC_TOKEN_SECRET instead of generating it', () => {
       const { SYNC_TOKEN_SECRET: _omitted, ...withoutSyncSecret } = production;
       expect(() => loadConfig({ ...withoutSyncSecret, DATA_DIR: dataDir })).toThrow(/SYNC_TOKEN_SECRET: required/);
+    });
+
+    it('refuses to run without MAIL_ENCRYPTION_KEY instead of generating one', () => {
+      expect(() => loadConfig({ ...production, DATA_DIR: dataDir, MAIL_ENCRYPTION_KEY: undefined })).toThrow(/MAIL_ENCRYPTION_KEY: required/);
+    });
+
+    it('refuses the embedded database unless ALLOW_EMBEDDED_DATABASE=true', () => {
+      expect(() => loadConfig({ ...production, DATA_DIR: dataDir, DATABASE_URL: undefined })).toThrow(/ALLOW_EMBEDDED_DATABASE: NODE_ENV=production needs DATABASE_URL/);
+      expect(loadConfig({ ...production, DATA_DIR: dataDir, DATABASE_URL: undefined, ALLOW_EMBEDDED_DATABASE: 'true' }).databaseUrl).toBeNull();
     });
 
     it('refuses BCRYPT_COST below 10', () => {

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { AppConfig, type TrustProxySetting } from './app-config.js';
 import { parseDurationMilliseconds, parseDurationSeconds } from './duration.js';
-import { loadDevSecrets, loadOrCreateDevSecret } from './dev-secrets.js';
+import { loadDevSecrets, loadOrCreateDevMailKey, loadOrCreateDevSecret } from './dev-secrets.js';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -56,6 +56,14 @@ const optionalUrl = z
   .transform((raw) => (raw ? raw : null))
   .refine((raw) => raw === null || URL.canParse(raw), 'must be a URL');
 
+/** 32 bytes written as 64 hex characters or as base64 (standard or URL-safe). */
+function parseKey32(raw: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(raw)) return Buffer.from(raw, 'hex');
+  if (!/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(raw)) return null;
+  const key = Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return key.length === 32 ? key : null;
+}
+
 function parseTrustProxy(raw: string | undefined): TrustProxySetting {
   if (raw === undefined || raw.trim() === '' || raw === 'false') return false;
   if (raw === 'true') return true;
@@ -69,6 +77,7 @@ const environmentSchema = z.object({
   DATABASE_URL: optionalUrl,
   DATABASE_POOL_SIZE: integer(10, 1, 200),
   DATA_DIR: z.string().default('./data'),
+  ALLOW_EMBEDDED_DATABASE: boolean(false),
   REDIS_URL: optionalUrl,
   JWT_ACCESS_SECRET: z.string().optional(),
   JWT_REFRESH_SECRET: z.string().optional(),
@@ -87,6 +96,7 @@ const environmentSchema = z.object({
   PASSWORD_HASH_THREADS: integer(availableParallelism(), 1, 256),
   PASSWORD_HASH_QUEUE_MAX: integer(64, 1, 100_000),
   SHUTDOWN_TIMEOUT: duration('10s').pipe(z.number().min(1)),
+  REQUEST_TIMEOUT: duration('30s').pipe(z.number().min(1)),
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -113,6 +123,19 @@ const environmentSchema = z.object({
     .transform((raw) => raw?.trim() || undefined)
     .pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(0).max(65535)).optional()),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  MAIL_ENCRYPTION_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((raw, ctx) => {
+      if (!raw) return null;
+      const key = parseKey32(raw);
+      if (!key) {
+        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+        return z.NEVER;
+      }
+      return key;
+    }),
 });
 
 export class ConfigError extends Error {}
@@ -146,6 +169,10 @@ export function loadConfig(env: Environment = process.env): AppConfig {
       ...secretProblems('JWT_ACCESS_SECRET', values.JWT_ACCESS_SECRET, false),
       ...secretProblems('JWT_REFRESH_SECRET', values.JWT_REFRESH_SECRET, false),
       ...(values.BCRYPT_COST < 10 ? ['BCRYPT_COST: must be at least 10 when NODE_ENV=production'] : []),
+      ...(values.DATABASE_URL || values.ALLOW_EMBEDDED_DATABASE
+        ? []
+        : ['ALLOW_EMBEDDED_DATABASE: NODE_ENV=production needs DATABASE_URL; set ALLOW_EMBEDDED_DATABASE=true to run on the embedded database anyway']),
+      ...(values.MAIL_ENCRYPTION_KEY ? [] : ['MAIL_ENCRYPTION_KEY: required when NODE_ENV=production (32 bytes: `openssl rand -hex 32`)']),
       ...(values.JWT_ACCESS_SECRET && values.JWT_ACCESS_SECRET === values.JWT_REFRESH_SECRET
         ? ['JWT_REFRESH_SECRET: must differ from JWT_ACCESS_SECRET']
         : []),
@@ -181,6 +208,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
     bcryptCost: values.BCRYPT_COST,
     passwordHashing: { threads: values.PASSWORD_HASH_THREADS, queueMax: values.PASSWORD_HASH_QUEUE_MAX },
     shutdownTimeoutSeconds: values.SHUTDOWN_TIMEOUT,
+    requestTimeoutSeconds: values.REQUEST_TIMEOUT,
     corsOrigins: values.CORS_ORIGINS,
     rateLimit: { authPerMinute: values.RATE_LIMIT_AUTH_PER_MIN, perMinute: values.RATE_LIMIT_PER_MIN, redisPrefix: values.RATE_LIMIT_REDIS_PREFIX },
     trustProxy: parseTrustProxy(values.TRUST_PROXY),
@@ -194,6 +222,7 @@ export function loadConfig(env: Environment = process.env): AppConfig {
       requireVerifiedEmail: values.REQUIRE_VERIFIED_EMAIL,
       perAddressPerHour: values.MAIL_PER_ADDRESS_PER_HOUR,
       pollIntervalMs: values.MAIL_POLL_INTERVAL,
+      encryptionKey: values.MAIL_ENCRYPTION_KEY ?? loadOrCreateDevMailKey(values.DATA_DIR),
     },
     taskTombstoneTtlSeconds: values.TASK_TOMBSTONE_TTL,
     securityEvents: { hmacSecret: values.SECURITY_EVENTS_HMAC_SECRET ?? loadOrCreateDevSecret(values.DATA_DIR, 'security-events-hmac') },

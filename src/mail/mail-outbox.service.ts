@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { encryptMailBody } from './mail-body-cipher.js';
 import { MailSender } from './mail-sender.service.js';
 import type { MailContent } from './outgoing-mail.js';
 
 /**
  * Writes mail into `mail_outbox` inside the caller's transaction, so a mail exists exactly when
- * whatever caused it (a token, a user) was committed. The sender is woken once that commit is done.
+ * whatever caused it (a token, a user) was committed; the bodies encrypted (they carry links). The sender is woken once that commit is done.
  */
 @Injectable()
 export class MailOutbox implements EntitySubscriberInterface {
@@ -38,9 +39,10 @@ export class MailOutbox implements EntitySubscriberInterface {
     if (count >= this.config.mail.perAddressPerHour) return false;
     const mail = await compose();
     if (!mail) return false;
+    const key = this.config.mail.encryptionKey;
     await manager.query(
       'INSERT INTO mail_outbox (recipient, subject, text_body, html_body, next_attempt_at) VALUES ($1, $2, $3, $4, now())',
-      [recipient, mail.subject, mail.text, mail.html],
+      [recipient, mail.subject, encryptMailBody(key, mail.text, { recipient, part: 'text' }), encryptMailBody(key, mail.html, { recipient, part: 'html' })],
     );
     this.wakeSenderAfterCommit(manager.queryRunner);
     return true;

@@ -3,6 +3,7 @@ import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { decryptMailBody } from './mail-body-cipher.js';
 import type { QueuedMail } from './outgoing-mail.js';
 import { describeDeliveryError, retryDelaySeconds } from './retry-policy.js';
 import { MailTransport } from './transports/mail-transport.js';
@@ -139,7 +140,7 @@ export class MailSender implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async deliver(row: ClaimedRow): Promise<void> {
     try {
-      await this.transport.send(toQueuedMail(row), this.aborter.signal);
+      await this.transport.send(toQueuedMail(row, this.config.mail.encryptionKey), this.aborter.signal);
     } catch (error) {
       await this.recordFailure(row, error);
       return;
@@ -167,10 +168,17 @@ export class MailSender implements OnApplicationBootstrap, BeforeApplicationShut
   }
 }
 
-function toQueuedMail(row: ClaimedRow): QueuedMail {
+function toQueuedMail(row: ClaimedRow, key: Buffer): QueuedMail {
   // Bodies are cleared only together with sent_at, so an unsent row always has them.
   if (row.text_body === null || row.html_body === null) throw new Error(`Outbox row ${row.id} has no body`);
-  return { id: row.id, to: row.recipient, subject: row.subject, text: row.text_body, html: row.html_body };
+  const recipient = row.recipient;
+  return {
+    id: row.id,
+    to: recipient,
+    subject: row.subject,
+    text: decryptMailBody(key, row.text_body, { recipient, part: 'text' }),
+    html: decryptMailBody(key, row.html_body, { recipient, part: 'html' }),
+  };
 }
 
 /** The SMTP password as it appears in the URL and decoded, so neither form reaches a log or a row. */

@@ -86,13 +86,15 @@ export class UsersService {
     return UserDto.from(await this.dataSource.manager.save(user));
   }
 
-  /** Verifies the current password (403 when wrong) and ends every other session. */
+  /** Verifies the current password (403 when wrong), ends every other session and voids outstanding reset links. */
   async changePassword(caller: AuthenticatedUser, input: ChangePasswordDto): Promise<void> {
     const user = await this.requireWithPassword(caller.userId, input.currentPassword);
     const passwordHash = await this.hasher.hash(input.newPassword);
     await this.dataSource.transaction(async (manager) => {
       await manager.update(User, { id: user.id }, { passwordHash });
       await this.sessions.revokeAll(user.id, 'password_changed', caller.sessionId, manager);
+      // A reset link mailed before the change must not undo it (user_tokens is auth's table, used up as consume() does).
+      await manager.query(`UPDATE user_tokens SET used_at = now() WHERE user_id = $1 AND purpose = 'password_reset' AND used_at IS NULL`, [user.id]);
     });
     this.events.record({ type: 'password.changed', userId: user.id, detail: { sessionId: caller.sessionId } });
   }

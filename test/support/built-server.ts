@@ -88,7 +88,8 @@ export async function startBuiltServer(env: Environment, nodeArgs: string[] = []
     },
   };
 
-  const deadline = Date.now() + 15_000;
+  // A first start runs initdb and the migrations: on a loaded machine that can take many seconds.
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     const ready = await fetch(`${baseUrl}/health/ready`).then((response) => response.status === 200, () => false);

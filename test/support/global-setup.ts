@@ -1,18 +1,21 @@
-import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * initdb takes seconds; do it once per run and let every test file start its own in-memory
- * PGlite from the saved cluster. Not needed when DATABASE_URL points at a real server.
+ * initdb and the migrations run once per run, not once per test app: every test file starts from a
+ * copy of one migrated database (its own app then finds nothing left to migrate). On PGlite the
+ * saved cluster is loaded into a fresh in-memory PGlite; on PostgreSQL (DATABASE_URL) a template
+ * database is copied with CREATE DATABASE … TEMPLATE. global-teardown.ts removes both.
  */
-export default async function globalSetup(): Promise<void> {
-  if (process.env.DATABASE_URL) return;
-  const db = await PGlite.create();
-  const dump = await db.dumpDataDir('none');
-  await db.close();
-  const file = join(tmpdir(), `tasknest-pglite-template-${process.pid}.tar`);
-  await writeFile(file, Buffer.from(await dump.arrayBuffer()));
-  process.env.TASKNEST_PGLITE_TEMPLATE = file;
+export default function globalSetup(): void {
+  const output = execFileSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'test/support/migrated-template.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const prepared = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as { pgTemplate?: string; pgliteTemplate?: string };
+  if (prepared.pgTemplate) process.env.TASKNEST_PG_TEMPLATE = prepared.pgTemplate;
+  if (prepared.pgliteTemplate) process.env.TASKNEST_PGLITE_TEMPLATE = prepared.pgliteTemplate;
 }

@@ -59,7 +59,7 @@ export class SmtpSink {
   }
 
   /** Resolves with the `count`-th mail to `address` once it has arrived. */
-  async waitForMail(address: string, count = 1, timeoutMs = 5000): Promise<ReceivedMail> {
+  async waitForMail(address: string, count = 1, timeoutMs = 15_000): Promise<ReceivedMail> {
     const deadline = Date.now() + timeoutMs;
     while (this.mailsTo(address).length < count) {
       const left = deadline - Date.now();

@@ -19,6 +19,9 @@ export interface TcpProxy {
 export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const target = new URL(targetUrl);
   const targetPort = Number(target.port || 5432);
+  // The embedded database listens on a Unix socket: `?host=<directory>` names it, as libpq does.
+  const socketDirectory = target.searchParams.get('host');
+  const connectUpstream = () => (socketDirectory?.startsWith('/') ? connect(`${socketDirectory}/.s.PGSQL.${targetPort}`) : connect(targetPort, target.hostname));
   const sockets = new Set<Socket>();
   let mode: ProxyMode = 'forward';
   let cutMatcher: ((chunk: Buffer) => boolean) | null = null;
@@ -36,7 +39,7 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
       return;
     }
     if (mode === 'blackhole') return;
-    const upstream = connect(targetPort, target.hostname);
+    const upstream = connectUpstream();
     track(upstream);
     client.on('data', (chunk) => {
       if (cutMatcher?.(chunk)) {
@@ -58,6 +61,7 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const url = new URL(targetUrl);
   url.hostname = '127.0.0.1';
   url.port = String(address.port);
+  url.searchParams.delete('host');
 
   return {
     url: url.toString(),

@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app.setup.js';
-import { createLogger } from '../../src/common/logging/logger.js';
+import { createLogger, PinoNestLogger } from '../../src/common/logging/logger.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { type Environment, loadConfig } from '../../src/config/load-config.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -30,11 +30,16 @@ export interface TestAppOptions {
   database?: TestDatabase;
   /** Listen on a real port (for tests that need a socket, e.g. two instances). */
   listen?: boolean;
-  /** Receives every JSON log line (set LOG_LEVEL in `env` too: tests default to silent). */
-  logDestination?: DestinationStream;
+  /** Every log line (pino's and Nest's, as JSON) goes here instead of nowhere; LOG_LEVEL defaults to debug then. */
+  logTo?: DestinationStream;
 }
 
-const sharedSecrets = { access: randomBytes(32).toString('hex'), refresh: randomBytes(32).toString('hex'), syncTokens: randomBytes(32).toString('hex') };
+const sharedSecrets = {
+  access: randomBytes(32).toString('hex'),
+  refresh: randomBytes(32).toString('hex'),
+  mail: randomBytes(32).toString('hex'),
+  syncTokens: randomBytes(32).toString('hex'),
+};
 
 /** The real AppModule with the real setup, on a database of its own. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -42,22 +47,23 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const dataDir = mkdtempSync(join(tmpdir(), 'tasknest-e2e-'));
   const config = loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: options.logTo ? 'debug' : (process.env.TEST_LOG_LEVEL ?? 'silent'),
     BCRYPT_COST: '4',
     JWT_ACCESS_SECRET: sharedSecrets.access,
     JWT_REFRESH_SECRET: sharedSecrets.refresh,
     // Instances sharing a database share this too (as the README says); each app has its own DATA_DIR.
     SYNC_TOKEN_SECRET: sharedSecrets.syncTokens,
+    // Instances sharing a database must read each other's queued mail.
+    MAIL_ENCRYPTION_KEY: sharedSecrets.mail,
     DATA_DIR: dataDir,
     RATE_LIMIT_AUTH_PER_MIN: '100000',
     RATE_LIMIT_PER_MIN: '1000000',
     ...options.env,
     DATABASE_URL: database.url,
   });
-  const app = await createApp(config, { url: database.url, poolSize: database.poolSize }, {
-    logger: createLogger(config, options.logDestination),
-    nestLogger: process.env.TEST_NEST_LOG ? new ConsoleLogger({ logLevels: ['error'] }) : false,
-  });
+  const logger = createLogger(config, options.logTo);
+  const nestLogger = options.logTo ? new PinoNestLogger(logger) : process.env.TEST_NEST_LOG ? new ConsoleLogger({ logLevels: ['error'] }) : false;
+  const app = await createApp(config, { url: database.url, poolSize: database.poolSize }, { logger, nestLogger });
   if (options.listen) await app.listen(0, '127.0.0.1');
   else await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -11,13 +11,14 @@ export interface TestDatabase {
 }
 
 /**
- * A database of its own for one test file: a fresh database on the server named by DATABASE_URL,
- * or else an in-memory PGlite restored from the cluster saved by global-setup.
+ * A database of its own for one test file, already migrated: a copy of global-setup's template
+ * database on the server named by DATABASE_URL, or else an in-memory PGlite restored from the
+ * migrated cluster global-setup saved.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
-    const scratch = await createScratchDatabase(serverUrl, 'tasknest_e2e');
+    const scratch = await createScratchDatabase(serverUrl, 'tasknest_e2e', process.env.TASKNEST_PG_TEMPLATE);
     return { url: scratch.url, poolSize: 10, embedded: false, drop: () => scratch.drop() };
   }
   const template = process.env.TASKNEST_PGLITE_TEMPLATE;

@@ -1,10 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestApp } from './test-app.js';
-
-export { sleep };
-
-/** Waits until the given epoch milliseconds (at once when already past). */
-export const sleepUntil = (epochMs: number): Promise<void> => sleep(Math.max(0, epochMs - Date.now()));
 
 /** The claims of a JWT, read without verifying it (tests only). */
 export function claimsOf(token: string): Record<string, unknown> {

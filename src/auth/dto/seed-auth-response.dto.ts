@@ -1,5 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { AuthResponseDto } from './auth-response.dto.js';
+import type { VerificationRequiredDto } from './verification-required.dto.js';
 
 @ApiSchema({ name: 'SeedUser', description: "The seed's UserInfo." })
 export class SeedUserDto {
@@ -39,11 +40,20 @@ export class SeedAuthResponseDto {
   }
 }
 
-/**
- * What POST /api/auth/register answers for the outcome of AuthService.register. The one place to add
- * a variant: when register may answer `{ user, emailVerificationRequired: true }` (REQUIRE_VERIFIED_EMAIL),
- * map it here to the seed's `{ user, email_verification_required: true }`.
- */
-export function seedRegistration(registered: AuthResponseDto): SeedAuthResponseDto {
+/** Seed register while REQUIRE_VERIFIED_EMAIL=true: the account exists, no tokens until the address is confirmed. */
+@ApiSchema({ name: 'SeedVerificationRequired' })
+export class SeedVerificationRequiredDto {
+  @ApiProperty({ type: SeedUserDto })
+  user: SeedUserDto;
+
+  @ApiProperty({ enum: [true], description: 'Always true: confirm the address with the emailed link, then log in.' })
+  email_verification_required: true;
+}
+
+/** What POST /api/auth/register answers for the outcome of AuthService.register. */
+export function seedRegistration(registered: AuthResponseDto | VerificationRequiredDto): SeedAuthResponseDto | SeedVerificationRequiredDto {
+  if ('emailVerificationRequired' in registered) {
+    return { user: { id: registered.user.id, email: registered.user.email }, email_verification_required: true };
+  }
   return SeedAuthResponseDto.from(registered);
 }

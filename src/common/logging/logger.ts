@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { type DestinationStream, pino, type Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
+import { serializeLoggedError } from './error-serializer.js';
 
 /** Never log credentials, even if someone logs a whole request or body by mistake. */
 const REDACT = [
@@ -28,20 +29,22 @@ function prettyTransportAvailable(config: AppConfig): boolean {
   }
 }
 
-/** `destination`: where the JSON lines go instead of stdout (tests read them back). */
+/** `destination`: somewhere else than stdout (tests read what was logged). */
 export function createLogger(config: AppConfig, destination?: DestinationStream): Logger {
-  return pino(
-    {
-      level: config.logLevel,
-      redact: { paths: REDACT, censor: '[redacted]' },
-      base: { service: 'tasknest' },
-      transport:
-        !destination && prettyTransportAvailable(config)
-          ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' } }
-          : undefined,
-    },
-    destination,
-  );
+  const options = {
+    level: config.logLevel,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    // Errors are logged by a whitelist of fields: never a statement's parameters or a driver's detail.
+    serializers: { err: serializeLoggedError, error: serializeLoggedError },
+    base: { service: 'tasknest' },
+  };
+  if (destination) return pino(options, destination);
+  return pino({
+    ...options,
+    transport: prettyTransportAvailable(config)
+      ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' } }
+      : undefined,
+  });
 }
 
 /** Routes Nest's own log lines (bootstrap, filter) into the same JSON stream as fastify's. */
