@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CapturedLog } from './support/captured-log.js';
 import { eventually, itOnPostgres } from './support/eventually.js';
 import { bearer, GOOD_PASSWORD, registerUser, uniqueEmail } from './support/factories.js';
 import { SmtpSink, tokenFromMail } from './support/smtp-sink.js';
@@ -8,20 +9,12 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 /** A bcrypt hash anywhere in a line ($2a$/$2b$/$2y$ and the cost). */
 const BCRYPT_HASH = /\$2[aby]\$\d\d\$/;
 
-/** Every line the app logs, pino's and Nest's alike. */
-class CapturedLog {
-  readonly lines: string[] = [];
-  readonly stream = { write: (line: string) => void this.lines.push(line) };
-  get text(): string {
-    return this.lines.join('');
-  }
-  /** The log must show that something failed, and nothing of what was in the failed statement. */
-  expectNoSecrets(secrets: string[]): void {
-    const text = this.text;
-    for (const secret of secrets) expect(text).not.toContain(secret);
-    expect(text).not.toMatch(BCRYPT_HASH);
-    expect(text).not.toMatch(/"parameters"|INSERT INTO|"detail"|Failing row/);
-  }
+/** The log must show that something failed, and nothing of what was in the failed statement. */
+function expectNoSecrets(log: CapturedLog, secrets: string[]): void {
+  const text = log.text;
+  for (const secret of secrets) expect(text).not.toContain(secret);
+  expect(text).not.toMatch(BCRYPT_HASH);
+  expect(text).not.toMatch(/"parameters"|INSERT INTO|"detail"|Failing row/);
 }
 
 describe('logs hold no SQL parameters, hashes, tokens, links or mail bodies', () => {
@@ -49,7 +42,7 @@ describe('logs hold no SQL parameters, hashes, tokens, links or mail bodies', ()
     expect(response.status).toBe(500);
     const line = log.lines.find((entry) => entry.includes(String(response.headers['x-request-id'])) && entry.includes('"level":50'));
     expect(line).toEqual(expect.stringContaining('test_refuses_name'));
-    log.expectNoSecrets([email, GOOD_PASSWORD, 'refused-name']);
+    expectNoSecrets(log, [email, GOOD_PASSWORD, 'refused-name']);
   });
 
   it('logs a failed task write (500) without the task text', async () => {
@@ -59,7 +52,7 @@ describe('logs hold no SQL parameters, hashes, tokens, links or mail bodies', ()
 
     expect(response.status).toBe(500);
     expect(log.text).toContain('test_refuses_description');
-    log.expectNoSecrets([description, 'A private title 7c1e', user.email, user.accessToken, user.refreshToken]);
+    expectNoSecrets(log, [description, 'A private title 7c1e', user.email, user.accessToken, user.refreshToken]);
   });
 
   it('logs a mail delivery failure without the link, the token or the body', async () => {
@@ -72,7 +65,7 @@ describe('logs hold no SQL parameters, hashes, tokens, links or mail bodies', ()
     await sink.restart();
     const mail = await sink.waitForMail(user.email, 2);
     const token = tokenFromMail(mail, 'reset-password');
-    log.expectNoSecrets([token, 'reset-password?token', 'If you did not ask for this', user.accessToken, user.refreshToken]);
+    expectNoSecrets(log, [token, 'reset-password?token', 'If you did not ask for this', user.accessToken, user.refreshToken]);
   });
 });
 
@@ -102,6 +95,6 @@ describe('logs during a database outage', () => {
 
     expect(response.status).toBe(503);
     expect(log.text).toContain(String(response.headers['x-request-id']));
-    log.expectNoSecrets([email, GOOD_PASSWORD, 'outage-name']);
+    expectNoSecrets(log, [email, GOOD_PASSWORD, 'outage-name']);
   });
 });

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { SecurityEventsService } from '../src/security-events/security-events.service.js';
+import { CapturedLog } from './support/captured-log.js';
 import { eventually } from './support/eventually.js';
 import { bearer, expectProblem, GOOD_PASSWORD, login, registerUser, type RegisteredUser, uniqueEmail } from './support/factories.js';
 import { SmtpSink, tokenFromMail } from './support/smtp-sink.js';
@@ -33,28 +34,10 @@ interface ActivityEvent {
   createdAt: string;
 }
 
-/** Collects the app's JSON log lines, as pino writes them (one JSON document per write). */
-class LogCapture {
-  readonly raw: string[] = [];
-
-  write(line: string): void {
-    this.raw.push(line);
-  }
-
-  lines(): Record<string, unknown>[] {
-    return this.raw.map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
-
-  /** Every line about one request: our event lines carry `requestId`, fastify's own carry `reqId`. */
-  forRequest(requestId: string): string[] {
-    return this.raw.filter((line) => line.includes(requestId));
-  }
-}
-
 const requestId = (label: string) => `${label}-${randomBytes(6).toString('hex')}`;
 
 describe('security events: recorded, logged, and shown to their user', () => {
-  const logs = new LogCapture();
+  const logs = new CapturedLog();
   let sink: SmtpSink;
   let t: TestApp;
 
@@ -62,7 +45,7 @@ describe('security events: recorded, logged, and shown to their user', () => {
     sink = await SmtpSink.start();
     t = await createTestApp({
       env: { LOG_LEVEL: 'info', SMTP_URL: sink.url, MAIL_POLL_INTERVAL: '100ms', MAIL_PER_ADDRESS_PER_HOUR: '50', REFRESH_REUSE_GRACE: '0' },
-      logTo: logs,
+      logTo: logs.stream,
     });
   });
 
@@ -77,7 +60,7 @@ describe('security events: recorded, logged, and shown to their user', () => {
   }
 
   function logLineOf(id: string, event: string): Record<string, unknown> {
-    const line = logs.lines().find((entry) => entry.requestId === id && entry.event === event);
+    const line = logs.json().find((entry) => entry.requestId === id && entry.event === event);
     if (!line) throw new Error(`no ${event} log line for request ${id}`);
     return line;
   }
@@ -380,7 +363,7 @@ describe('security events: recorded, logged, and shown to their user', () => {
     const events = t.app.get(SecurityEventsService);
     // A user id that does not exist breaks the foreign key: the insert fails.
     expect(() => events.record({ type: 'logout', userId: randomUUID() })).not.toThrow();
-    const failure = await eventually(async () => logs.lines().find((line) => line.msg === 'could not record a security event' && line.event === 'logout'));
+    const failure = await eventually(async () => logs.json().find((line) => line.msg === 'could not record a security event' && line.event === 'logout'));
     expect(failure).toEqual(expect.objectContaining({ level: 50, event: 'logout' }));
   });
 });
