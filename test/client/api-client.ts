@@ -36,6 +36,8 @@ export async function registerUser(label: string): Promise<{ email: string; pass
   const { data } = expectStatus(await api().POST('/api/v1/auth/register', { body: { email, password, name: 'Smoke Test' } }), 201, 'POST /api/v1/auth/register');
   check(data !== undefined, 'register: no body');
   check(data.user.email === email && data.user.name === 'Smoke Test' && data.user.emailVerified === false, `register: unexpected user ${JSON.stringify(data.user)}`);
+  // The 201 is a oneOf: tokens, or (REQUIRE_VERIFIED_EMAIL=true) `emailVerificationRequired` without them.
+  check('accessToken' in data, 'register: asked for email verification, expected tokens');
   check(data.tokenType === 'Bearer' && data.accessToken.length > 0 && data.refreshToken.length > 0, 'register: missing tokens');
   check(data.expiresIn > 0 && data.refreshExpiresIn > 0, 'register: non-positive lifetimes');
   return { email, password, auth: data };

@@ -10,7 +10,8 @@ run('typed client (seed dialect)', async () => {
   const email = `client-smoke-seed-${randomBytes(6).toString('hex')}@example.com`;
   const password = 'purple-otter-lantern-42';
   const registered = expectStatus(await api().POST('/api/auth/register', { body: { email, password, name: 'Seed Smoke' } }), 201, 'POST /api/auth/register');
-  check(registered.data?.token_type === 'bearer' && registered.data.user.email === email, `register: unexpected ${JSON.stringify(registered.data)}`);
+  check(registered.data !== undefined && 'token_type' in registered.data, `register: expected tokens, got ${JSON.stringify(registered.data)}`);
+  check(registered.data.token_type === 'bearer' && registered.data.user.email === email, `register: unexpected ${JSON.stringify(registered.data)}`);
 
   const login = expectStatus(await api().POST('/api/auth/login', { body: { email, password } }), 200, 'POST /api/auth/login');
   check(login.data !== undefined && login.data.access_token.length > 0 && login.data.expires_in > 0, 'login: no token');
