@@ -12,6 +12,7 @@ export function AuthScreen({ notice, onSignedIn }: { notice: string | null; onSi
   const [name, setName] = useState('');
   const [problem, setProblem] = useState<ShownProblem | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirmEmail, setConfirmEmail] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -22,7 +23,11 @@ export function AuthScreen({ notice, onSignedIn }: { notice: string | null; onSi
         mode === 'login'
           ? await publicApi.POST('/api/v1/auth/login', { body: { email, password } })
           : await publicApi.POST('/api/v1/auth/register', { body: { email, password, ...(name ? { name } : {}) } });
-      if (data) {
+      if (data && 'emailVerificationRequired' in data) {
+        // The server runs with REQUIRE_VERIFIED_EMAIL=true: no tokens until the emailed link is opened.
+        setConfirmEmail(true);
+        setMode('login');
+      } else if (data) {
         tokens.store(data);
         onSignedIn(data.user);
       } else setProblem(toShownProblem(error, response));
@@ -37,6 +42,7 @@ export function AuthScreen({ notice, onSignedIn }: { notice: string | null; onSi
     <main className="auth">
       <h1>tasknest</h1>
       {notice && <p className="notice">{notice}</p>}
+      {confirmEmail && <p className="notice">Check your inbox: open the link we sent to confirm your address, then log in.</p>}
       <div className="tabs" role="tablist">
         <button role="tab" aria-selected={mode === 'login'} onClick={() => setMode('login')}>
           Log in
