@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generate } from 'otplib';
+import { eventually } from './support/eventually.js';
 import { bearer, expectProblem, GOOD_PASSWORD, type RegisteredUser, registerUser } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -124,6 +125,11 @@ describe('two-factor sign-in (TOTP)', () => {
     const stale = await t.http().post('/api/v1/auth/login/mfa').send({ mfaToken: await challenge(user), code: await codeAt(user.secret, currentStep() - 2) });
     expectProblem(stale, 401);
 
+    // Events are written after the answer: wait for the rows.
+    await eventually(async () => {
+      const failed = await t.sql<{ count: string }>(`SELECT count(*) FROM security_events WHERE user_id = $1 AND type = 'login.failed' AND reason = 'mfa_failed'`, [user.id]);
+      return Number(failed[0].count) >= 4;
+    });
     const failed = await t.sql<{ count: string }>(`SELECT count(*) FROM security_events WHERE user_id = $1 AND type = 'login.failed' AND reason = 'mfa_failed'`, [user.id]);
     expect(Number(failed[0].count)).toBe(4);
   });
@@ -208,7 +214,10 @@ describe('two-factor sign-in (TOTP)', () => {
     const [row] = await t.sql<{ mfa_enabled: boolean; totp_secret: string | null }>('SELECT mfa_enabled, totp_secret FROM users WHERE id = $1', [user.id]);
     expect(row).toEqual({ mfa_enabled: false, totp_secret: null });
     expect(await t.sql('SELECT id FROM mfa_recovery_codes WHERE user_id = $1', [user.id])).toEqual([]);
-    const events = await t.sql<{ type: string }>(`SELECT type FROM security_events WHERE user_id = $1 AND type LIKE 'mfa.%' ORDER BY id`, [user.id]);
+    const events = await eventually(async () => {
+      const rows = await t.sql<{ type: string }>(`SELECT type FROM security_events WHERE user_id = $1 AND type LIKE 'mfa.%' ORDER BY id`, [user.id]);
+      return rows.length >= 2 ? rows : null;
+    });
     expect(events.map((e) => e.type)).toEqual(['mfa.enabled', 'mfa.disabled']);
 
     const plain = await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password });
