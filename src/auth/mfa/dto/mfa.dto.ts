@@ -30,7 +30,7 @@ export class MfaPasswordAndCodeDto {
 }
 
 export class LoginMfaDto {
-  @ApiProperty({ maxLength: 128, description: 'From the `MfaChallenge` that POST /auth/login answered.' })
+  @ApiProperty({ maxLength: 128, pattern: '^[A-Za-z0-9_-]+$', description: 'From the `MfaChallenge` that POST /auth/login answered.' })
   @IsString()
   @MaxLength(128)
   mfaToken: string;
@@ -66,7 +66,7 @@ export class MfaChallengeDto {
   @ApiProperty({ enum: [true], description: 'Always true: finish with POST /auth/login/mfa.' })
   mfaRequired: true;
 
-  @ApiProperty({ description: 'Single use, lives `expiresIn` seconds, dies after 5 wrong codes.' })
+  @ApiProperty({ maxLength: 128, pattern: '^[A-Za-z0-9_-]+$', description: 'Single use, lives `expiresIn` seconds, dies after 5 wrong codes.' })
   mfaToken: string;
 
   @ApiProperty({ example: 300 })
