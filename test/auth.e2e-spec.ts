@@ -24,6 +24,7 @@ describe('auth: register, login, me', () => {
         email: email.toLowerCase(),
         name: 'Ada',
         emailVerified: false,
+        mfaEnabled: false,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updatedAt: expect.any(String),
       },
@@ -118,7 +119,7 @@ describe('auth: register, login, me', () => {
     const response = await t.http().get('/api/v1/users/me').set(bearer(user.accessToken));
 
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ id: user.id, email: user.email, name: 'Grace', emailVerified: false, createdAt: expect.any(String), updatedAt: expect.any(String) });
+    expect(response.body).toEqual({ id: user.id, email: user.email, name: 'Grace', emailVerified: false, mfaEnabled: false, createdAt: expect.any(String), updatedAt: expect.any(String) });
     expect(JSON.stringify(response.body)).not.toMatch(/password|hash/i);
   });
 

@@ -10,6 +10,7 @@ import { AuthService } from './auth.service.js';
 import { Client, type ClientInfo } from './client-info.decorator.js';
 import { AuthResponseDto } from './dto/auth-response.dto.js';
 import { LoginDto } from './dto/login.dto.js';
+import { MfaChallengeDto } from './mfa/dto/mfa.dto.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { SessionDto } from './dto/session.dto.js';
@@ -44,10 +45,17 @@ export class AuthController {
   @AuthRateLimit()
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ operationId: 'auth_login', summary: 'Log in: starts a new session' })
-  @ApiOkResponse({ type: AuthResponseDto })
+  @ApiOperation({
+    operationId: 'auth_login',
+    summary: 'Log in: starts a new session',
+    description:
+      'Answers an `AuthResponse`; for an account with two-factor sign-in, an `MfaChallenge` `{ mfaRequired: true, mfaToken, expiresIn }` ' +
+      'instead (no tokens yet): finish with POST /auth/login/mfa.',
+  })
+  @ApiExtraModels(AuthResponseDto, MfaChallengeDto)
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(AuthResponseDto) }, { $ref: getSchemaPath(MfaChallengeDto) }] } })
   @ApiProblemResponses(400, 401, 403, 413, 415, 429, 503)
-  login(@Body() body: LoginDto, @Client() client: ClientInfo): Promise<AuthResponseDto> {
+  login(@Body() body: LoginDto, @Client() client: ClientInfo): Promise<AuthResponseDto | MfaChallengeDto> {
     return this.auth.login(body, client);
   }
 

@@ -9,6 +9,8 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwksController } from './jwks.controller.js';
 import { JwtKeys } from './jwt-keys.js';
+import { MfaController } from './mfa/mfa.controller.js';
+import { MfaService } from './mfa/mfa.service.js';
 import { SeedAuthController } from './seed-auth.controller.js';
 import { SigningKeysService } from './signing-keys/signing-keys.service.js';
 import { SessionsModule } from './sessions.module.js';
@@ -20,7 +22,7 @@ import { UserTokensService } from './user-tokens.service.js';
 
 @Module({
   imports: [JwtModule.register({}), UsersModule, SessionsModule, MailModule],
-  controllers: [AuthController, AccountRecoveryController, SeedAuthController, JwksController],
+  controllers: [AuthController, AccountRecoveryController, SeedAuthController, JwksController, MfaController],
   providers: [
     AuthService,
     TokenService,
@@ -30,6 +32,7 @@ import { UserTokensService } from './user-tokens.service.js';
     JwtRefreshStrategy,
     AccountRecoveryService,
     UserTokensService,
+    MfaService,
     // Global: every route of every module needs a live access token unless marked @Public().
     { provide: APP_GUARD, useClass: AccessTokenGuard },
   ],

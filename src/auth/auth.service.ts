@@ -16,6 +16,8 @@ import type { LoginDto } from './dto/login.dto.js';
 import type { RegisterDto } from './dto/register.dto.js';
 import { SessionDto } from './dto/session.dto.js';
 import type { VerificationRequiredDto } from './dto/verification-required.dto.js';
+import type { LoginMfaDto, MfaChallengeDto } from './mfa/dto/mfa.dto.js';
+import { MfaService } from './mfa/mfa.service.js';
 import type { Session } from './session.entity.js';
 import { SessionsService } from './sessions.service.js';
 import type { RefreshCaller } from './token-claims.js';
@@ -34,6 +36,7 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly recovery: AccountRecoveryService,
     private readonly events: SecurityEventsService,
+    private readonly mfa: MfaService,
   ) {}
 
   /** With REQUIRE_VERIFIED_EMAIL the answer is `VerificationRequiredDto`: no session, no tokens until the address is confirmed. */
@@ -51,8 +54,12 @@ export class AuthService {
     return this.authResponse(user, session);
   }
 
-  /** One generic 401 for an unknown email and a wrong password, after the same bcrypt work. */
-  async login(input: LoginDto, client: ClientInfo): Promise<AuthResponseDto> {
+  /**
+   * One generic 401 for an unknown email and a wrong password, after the same bcrypt work. With TOTP
+   * on, the right password answers an `MfaChallenge` (finished by `loginMfa`), or, for callers that
+   * cannot show one (`mfa: 'refuse'`, the seed dialect), 403 `mfa-required`.
+   */
+  async login(input: LoginDto, client: ClientInfo, mfa: 'challenge' | 'refuse' = 'challenge'): Promise<AuthResponseDto | MfaChallengeDto> {
     const user = await this.users.findByEmail(input.email);
     const valid = user ? await this.hasher.verify(input.password, user.passwordHash) : await this.hasher.verifyAgainstDummy(input.password);
     if (!user || !valid) {
@@ -61,8 +68,20 @@ export class AuthService {
     }
     if (this.config.mail.requireVerifiedEmail && !user.emailVerified) this.events.record({ type: 'login.failed', reason: 'unverified', userId: user.id });
     this.requireVerifiedEmail(user);
+    if (user.mfaEnabled) {
+      if (mfa === 'refuse') throw ApiProblem.forbidden('mfa-required', 'This account has two-factor sign-in: log in through POST /api/v1/auth/login and /api/v1/auth/login/mfa.');
+      return this.mfa.startChallenge(user.id);
+    }
     const session = await this.sessions.create(user.id, client);
     this.events.record({ type: 'login.succeeded', userId: user.id, detail: { sessionId: session.id } });
+    return this.authResponse(user, session);
+  }
+
+  /** The second step of an MFA login: the mfaToken with an authenticator or recovery code. */
+  async loginMfa(input: LoginMfaDto, client: ClientInfo): Promise<AuthResponseDto> {
+    const { userId, session } = await this.mfa.completeChallenge(input, client);
+    const user = await this.users.findById(userId);
+    if (!user) throw ApiProblem.unauthorized('The account no longer exists.');
     return this.authResponse(user, session);
   }
 

@@ -47,11 +47,13 @@ export class SeedAuthController {
   @AuthRateLimit('/api/v1/auth/login')
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @operation('login', 'Log in: starts a new session', 'one generic 401 for an unknown email and a wrong password; 403 (`email-not-verified`) with REQUIRE_VERIFIED_EMAIL=true until the address is confirmed; 429 past the rate limit.')
+  @operation('login', 'Log in: starts a new session', 'one generic 401 for an unknown email and a wrong password; 403 (`email-not-verified`) with REQUIRE_VERIFIED_EMAIL=true until the address is confirmed; 403 (`mfa-required`) for an account with two-factor sign-in (the seed has no second step: use /api/v1/auth/login); 429 past the rate limit.')
   @ApiOkResponse({ type: SeedAuthResponseDto })
   @ApiProblemResponses(400, 401, 403, 413, 415, 429, 503)
   async login(@Body() body: SeedLoginDto, @Client() client: ClientInfo): Promise<SeedAuthResponseDto> {
-    return SeedAuthResponseDto.from(await this.auth.login(body, client));
+    const answer = await this.auth.login(body, client, 'refuse');
+    if ('mfaRequired' in answer) throw new Error('unreachable: login with mfa refuse answered a challenge');
+    return SeedAuthResponseDto.from(answer);
   }
 
   @Authenticated()

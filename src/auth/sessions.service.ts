@@ -10,7 +10,7 @@ import type { ClientInfo } from './client-info.decorator.js';
 import { Session } from './session.entity.js';
 import { isUuid, type RefreshCaller } from './token-claims.js';
 
-export type RevokeReason = 'logout' | 'logout_all' | 'revoked_by_user' | 'password_changed' | 'password_reset' | 'refresh_token_reuse';
+export type RevokeReason = 'logout' | 'logout_all' | 'revoked_by_user' | 'password_changed' | 'password_reset' | 'refresh_token_reuse' | 'mfa_changed';
 
 export interface RotationResult {
   session: Session;

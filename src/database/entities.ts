@@ -1,3 +1,5 @@
+import { MfaChallenge } from '../auth/mfa/mfa-challenge.entity.js';
+import { MfaRecoveryCode } from '../auth/mfa/mfa-recovery-code.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { SigningKey } from '../auth/signing-keys/signing-key.entity.js';
 import { UserToken } from '../auth/user-token.entity.js';
@@ -10,4 +12,4 @@ import { Task } from '../tasks/task.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Listed as classes, not globs: a glob over dist would also pick up declaration files. */
-export const ENTITIES = [User, Session, UserToken, Task, IdempotencyKey, OutboxMessage, TaskChangeCounter, TaskTombstone, SecurityEvent, SigningKey];
+export const ENTITIES = [User, Session, UserToken, Task, IdempotencyKey, OutboxMessage, TaskChangeCounter, TaskTombstone, SecurityEvent, SigningKey, MfaRecoveryCode, MfaChallenge];

@@ -15,6 +15,9 @@ export const SECURITY_EVENT_TYPES = [
   'email.verified',
   'rate_limit.exceeded',
   'token.rejected',
+  'mfa.enabled',
+  'mfa.disabled',
+  'mfa.recovery_codes_regenerated',
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
 

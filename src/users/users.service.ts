@@ -21,11 +21,12 @@ interface UserRow {
   name: string | null;
   password_hash: string;
   email_verified: boolean;
+  mfa_enabled: boolean;
   created_at: Date;
   updated_at: Date;
 }
 
-const USER_COLUMNS = 'id, email, name, password_hash, email_verified, created_at, updated_at';
+const USER_COLUMNS = 'id, email, name, password_hash, email_verified, mfa_enabled, created_at, updated_at';
 
 function toUser(row: UserRow): User {
   return Object.assign(new User(), {
@@ -34,6 +35,7 @@ function toUser(row: UserRow): User {
     name: row.name,
     passwordHash: row.password_hash,
     emailVerified: row.email_verified,
+    mfaEnabled: row.mfa_enabled,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });

@@ -14,6 +14,9 @@ export class UserDto {
   @ApiProperty({ description: 'True once the address was confirmed through the emailed link.', example: false })
   emailVerified: boolean;
 
+  @ApiProperty({ description: 'True while two-factor sign-in (TOTP) is on: logging in then takes a code too.', example: false })
+  mfaEnabled: boolean;
+
   @ApiProperty({ format: 'date-time', example: '2026-11-28T10:00:00.000Z' })
   createdAt: string;
 
@@ -26,6 +29,7 @@ export class UserDto {
       email: user.email,
       name: user.name,
       emailVerified: user.emailVerified,
+      mfaEnabled: user.mfaEnabled,
       createdAt: user.createdAt.toISOString(),
       updatedAt: user.updatedAt.toISOString(),
     };
