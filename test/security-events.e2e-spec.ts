@@ -163,10 +163,17 @@ describe('security events: recorded, logged, and shown to their user', () => {
       return eventOf(id);
     }
 
+    /** Events are recorded after the answer is sent: wait for a login's row before the next step, so the order is the order of the steps. */
+    async function loggedIn(session: { accessToken: string }): Promise<void> {
+      const sessionId = sessionIdOf(session.accessToken);
+      await eventually(async () => (await t.sql(`SELECT 1 FROM security_events WHERE type = 'login.succeeded' AND detail->>'sessionId' = $1`, [sessionId])).length > 0);
+    }
+
     beforeAll(async () => {
       const aliceEmail = uniqueEmail('alice');
       await step((id) => t.http().post('/api/v1/auth/register').set('X-Request-Id', id).send({ email: aliceEmail, password: GOOD_PASSWORD }), 201);
       const first = await login(t, { email: aliceEmail, password: GOOD_PASSWORD });
+      await loggedIn(first);
       alice = { id: '', email: aliceEmail, password: GOOD_PASSWORD, ...first };
       await step((id) => loginAs(aliceEmail, 'not-her-password-1', id), 401);
       await step(
@@ -174,6 +181,7 @@ describe('security events: recorded, logged, and shown to their user', () => {
         204,
       );
       const phone = await login(t, { email: aliceEmail, password: NEW_PASSWORD }, 'phone/2.0');
+      await loggedIn(phone);
       revokedSessionId = sessionIdOf(phone.accessToken);
       await step((id) => t.http().delete(`/api/v1/auth/sessions/${revokedSessionId}`).set('X-Request-Id', id).set('User-Agent', 'laptop/3.0').set(bearer(first.accessToken)), 204);
 
