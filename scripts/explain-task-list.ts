@@ -6,10 +6,12 @@
  *
  * Creates a fresh database on that server, runs the migrations, seeds 100 000 tasks across 10 users
  * (the one measured holds 10 000), ANALYZEs, and prints EXPLAIN (ANALYZE, BUFFERS) of the exact two
- * statements TaskRepository runs for GET /api/v1/tasks with no parameters. Exits 1 if either plan
- * reads the tasks table sequentially.
+ * statements TaskRepository runs for GET /api/v1/tasks with no parameters, then the data statement of
+ * every sort (plain and with completed=false) by offset and by cursor. Exits 1 if any plan reads the
+ * tasks table sequentially or has a Sort node.
  * --time  also starts the built app (`npm run build` first) on that database and times 500 sequential
  *         GET /api/v1/tasks requests of that user after 50 warm-up requests (p50/p90/p99/max).
+ * --bench also times one deep page (sort=-createdAt) of the user with 30 000 tasks by OFFSET and by cursor.
  * --keep  keeps the database and prints its URL and the user's credentials.
  */
 import 'reflect-metadata';
@@ -23,7 +25,7 @@ import { loadConfig } from '../src/config/load-config.js';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 import { createScratchDatabase } from '../src/database/scratch-database.js';
 import { ListTasksQueryDto } from '../src/tasks/dto/list-tasks-query.dto.js';
-import { TaskRepository } from '../src/tasks/task.repository.js';
+import { TASK_SORTS, type TaskListPosition, TaskRepository, type TaskSort } from '../src/tasks/task.repository.js';
 import { MetricsService } from '../src/metrics/metrics.service.js';
 import { PasswordHasher } from '../src/users/password-hasher.service.js';
 
@@ -143,6 +145,40 @@ async function timeDefaultList(): Promise<void> {
   }
 }
 
+/** The position of the task in the middle of a sort, as a cursor would carry it. */
+async function middle(dataSource: DataSource, repository: TaskRepository, userId: string, sort: TaskSort): Promise<TaskListPosition> {
+  const { page } = repository.listQueries(userId, { sort, limit: 1, page: TASKS_PER_USER[0] / 2 });
+  const [row] = await dataSource.query<{ id: string; cursor_key: string | null }[]>(page.text, page.values);
+  return { key: row.cursor_key, id: row.id };
+}
+
+/** --bench: the same deep page (the last but one of the biggest user's tasks, sort=-createdAt) by OFFSET and by cursor. */
+async function benchDeepPage(dataSource: DataSource, repository: TaskRepository, userId: string): Promise<void> {
+  const limit = 20;
+  const pageNumber = Math.floor(TASKS_PER_USER[1] / limit) - 1;
+  const offset = repository.listQueries(userId, { sort: '-createdAt', limit, page: pageNumber });
+  // The task just before that page: the one a cursor from the previous page stands on.
+  const previous = repository.listQueries(userId, { sort: '-createdAt', limit: 1, page: (pageNumber - 1) * limit });
+  const [before] = await dataSource.query<{ id: string; cursor_key: string }[]>(previous.page.text, previous.page.values);
+  const keyset = repository.listQueries(userId, { sort: '-createdAt', limit, after: { key: before.cursor_key, id: before.id } });
+  const time = async (text: string, values: unknown[]) => {
+    const durations: number[] = [];
+    for (let run = 0; run < 5 + 50; run++) {
+      const startedAt = performance.now();
+      await dataSource.query(text, values);
+      if (run >= 5) durations.push(performance.now() - startedAt);
+    }
+    durations.sort((a, b) => a - b);
+    return `p50 ${percentile(durations, 50).toFixed(2)} ms  p90 ${percentile(durations, 90).toFixed(2)} ms`;
+  };
+  const [offsetRows, keysetRows] = [await dataSource.query<{ id: string }[]>(offset.page.text, offset.page.values), await dataSource.query<{ id: string }[]>(keyset.page.text, keyset.page.values)];
+  if (offsetRows.map((row) => row.id).join() !== keysetRows.map((row) => row.id).join()) throw new Error('the offset page and the cursor page differ');
+  process.stdout.write(
+    `\n--- page ${pageNumber} of ${limit} (user with ${TASKS_PER_USER[1]} tasks, sort=-createdAt), 50 runs of the data statement after 5 warm-up runs\n` +
+      `by OFFSET: ${await time(offset.page.text, offset.page.values)}\nby cursor: ${await time(keyset.page.text, keyset.page.values)}\n`,
+  );
+}
+
 const scratch = await createScratchDatabase(serverUrl, 'tasknest_explain');
 const databaseUrl = new URL(scratch.url);
 let exitCode = 0;
@@ -152,21 +188,36 @@ try {
   try {
     await dataSource.runMigrations({ transaction: 'each' });
     const seededAt = performance.now();
-    const [userId] = await seed(dataSource);
+    const userIds = await seed(dataSource);
+    const userId = userIds[0];
     process.stdout.write(`Seeded ${TASKS_PER_USER.reduce((sum, count) => sum + count, 0)} tasks for ${TASKS_PER_USER.length} users in ${Math.round(performance.now() - seededAt)} ms.\n`);
 
+    const repository = new TaskRepository(dataSource);
     const defaultQuery = new ListTasksQueryDto();
-    const { page, count } = new TaskRepository(dataSource).listQueries(userId, defaultQuery);
+    const { page, count } = repository.listQueries(userId, defaultQuery);
     const plans = [
-      await explain(dataSource, `data page (sort=${defaultQuery.sort}, page=${defaultQuery.page}, limit=${defaultQuery.limit})`, page.text, page.values),
+      await explain(dataSource, `data page (sort=${defaultQuery.sort}, page=1, limit=${defaultQuery.limit})`, page.text, page.values),
       await explain(dataSource, 'count', count.text, count.values),
     ];
-    if (plans.some((plan) => /Seq Scan on tasks/.test(plan))) {
-      process.stderr.write('\nFAIL: the default list reads the tasks table sequentially.\n');
+    // Every sort, by offset and by cursor (after the task in the middle of that order), plain and filtered.
+    for (const sort of TASK_SORTS) {
+      for (const filters of [{}, { completed: false }] as const) {
+        const query = { sort, limit: defaultQuery.limit, ...filters };
+        const label = `sort=${sort}${'completed' in filters ? ', completed=false' : ''}`;
+        const offset = repository.listQueries(userId, { ...query, page: 3 });
+        plans.push(await explain(dataSource, `data page (${label}, page=3)`, offset.page.text, offset.page.values));
+        const after = await middle(dataSource, repository, userId, sort);
+        const keyset = repository.listQueries(userId, { ...query, after });
+        plans.push(await explain(dataSource, `data page (${label}, cursor after the middle task)`, keyset.page.text, keyset.page.values));
+      }
+    }
+    if (plans.some((plan) => /Seq Scan on tasks/.test(plan) || /(^|->)\s*(Incremental )?Sort\b/m.test(plan))) {
+      process.stderr.write('\nFAIL: a list plan reads the tasks table sequentially or sorts it.\n');
       exitCode = 1;
     } else {
-      process.stdout.write('\nOK: no sequential scan on tasks.\n');
+      process.stdout.write(`\nOK: ${plans.length} plans, none reads tasks sequentially or sorts.\n`);
     }
+    if (args.has('--bench')) await benchDeepPage(dataSource, repository, userIds[1]);
   } finally {
     await dataSource.destroy();
   }

@@ -59,7 +59,7 @@ describe('tasks: list, filter, search, sort, page', () => {
 
       expect(response.status).toBe(200);
       expect(ids(response.body.data)).toEqual(ids([...tasks].reverse()));
-      expect(response.body.meta).toEqual({ page: 1, limit: 20, total: 7, totalPages: 1 });
+      expect(response.body.meta).toEqual({ page: 1, limit: 20, total: 7, totalPages: 1, nextCursor: null });
     });
 
     it.each([
@@ -111,7 +111,7 @@ describe('tasks: list, filter, search, sort, page', () => {
     it('filters by completed and by priority, and counts only what matches', async () => {
       const done = await list(user, '?completed=true');
       expect(done.body.data.map((task: TaskBody) => task.title).sort()).toEqual(['100% done', 'Apple']);
-      expect(done.body.meta).toEqual({ page: 1, limit: 20, total: 2, totalPages: 1 });
+      expect(done.body.meta).toEqual({ page: 1, limit: 20, total: 2, totalPages: 1, nextCursor: null });
 
       const open = await list(user, '?completed=false');
       expect(open.body.meta.total).toBe(5);
@@ -153,12 +153,12 @@ describe('tasks: list, filter, search, sort, page', () => {
 
     it('pages with totalPages = ceil(total / limit) and answers an empty page past the end', async () => {
       const first = await list(user, '?limit=3');
-      expect(first.body.meta).toEqual({ page: 1, limit: 3, total: 7, totalPages: 3 });
+      expect(first.body.meta).toEqual({ page: 1, limit: 3, total: 7, totalPages: 3, nextCursor: expect.any(String) });
       const last = await list(user, '?limit=3&page=3');
       expect(last.body.data).toHaveLength(1);
       const past = await list(user, '?limit=3&page=4');
       expect(past.status).toBe(200);
-      expect(past.body).toEqual({ data: [], meta: { page: 4, limit: 3, total: 7, totalPages: 3 } });
+      expect(past.body).toEqual({ data: [], meta: { page: 4, limit: 3, total: 7, totalPages: 3, nextCursor: null } });
       const far = await list(user, `?page=${Number.MAX_SAFE_INTEGER}&limit=100`);
       expect(far.status).toBe(200);
       expect(far.body.data).toEqual([]);
@@ -173,7 +173,7 @@ describe('tasks: list, filter, search, sort, page', () => {
   it('answers an empty page with totalPages 0 for a user without tasks', async () => {
     const user = await registerUser(t);
     const response = await list(user);
-    expect(response.body).toEqual({ data: [], meta: { page: 1, limit: 20, total: 0, totalPages: 0 } });
+    expect(response.body).toEqual({ data: [], meta: { page: 1, limit: 20, total: 0, totalPages: 0, nextCursor: null } });
   });
 
   it.each([

@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { TokenSigner } from './token-signer.js';
 
 const TOKEN = /^v1\.([0-9a-z]{1,11})\.([A-Za-z0-9_-]{22})$/;
 
@@ -11,14 +11,14 @@ const TOKEN = /^v1\.([0-9a-z]{1,11})\.([A-Za-z0-9_-]{22})$/;
  */
 @Injectable()
 export class ChangeTokens {
-  private readonly key: Buffer;
+  private readonly signer: TokenSigner;
 
   constructor(config: AppConfig) {
-    this.key = createHmac('sha256', config.syncTokenSecret).update('tasknest task change tokens').digest();
+    this.signer = new TokenSigner(config.syncTokenSecret, 'tasknest task change tokens');
   }
 
   encode(ownerId: string, seq: number): string {
-    return `v1.${seq.toString(36)}.${this.signature(ownerId, seq).toString('base64url')}`;
+    return `v1.${seq.toString(36)}.${this.signer.sign(`${ownerId}:${seq}`)}`;
   }
 
   /** The position a token stands for, or null when it is malformed, tampered with or another user's. */
@@ -27,12 +27,6 @@ export class ChangeTokens {
     if (!match) return null;
     const seq = parseInt(match[1], 36);
     if (!Number.isSafeInteger(seq)) return null;
-    const given = Buffer.from(match[2], 'base64url');
-    const expected = this.signature(ownerId, seq);
-    return given.length === expected.length && timingSafeEqual(given, expected) ? seq : null;
-  }
-
-  private signature(ownerId: string, seq: number): Buffer {
-    return createHmac('sha256', this.key).update(`${ownerId}:${seq}`).digest().subarray(0, 16);
+    return this.signer.verify(`${ownerId}:${seq}`, match[2]) ? seq : null;
   }
 }

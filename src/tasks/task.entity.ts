@@ -11,7 +11,9 @@ export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 @Entity({ name: 'tasks' })
 @Index('tasks_owner_created_idx', ['ownerId', 'createdAt', 'id'])
 @Index('tasks_owner_updated_idx', ['ownerId', 'updatedAt', 'id'])
-@Index('tasks_owner_due_idx', ['ownerId', 'dueDate', 'id'])
+// (owner_id, coalesce(due_date, ±infinity), id), one per direction: migration 1796500000000.
+@Index('tasks_owner_due_asc_idx', { synchronize: false })
+@Index('tasks_owner_due_desc_idx', { synchronize: false })
 @Index('tasks_owner_priority_idx', ['ownerId', 'priority', 'id'])
 @Index('tasks_owner_title_idx', { synchronize: false })
 @Index('tasks_owner_change_seq_idx', ['ownerId', 'changeSeq'])

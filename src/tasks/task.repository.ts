@@ -6,32 +6,71 @@ import { poolQuery } from '../database/pool-query.js';
 import { takeChangeSeq } from './task-change-log.js';
 import { Task, type TaskPriority } from './task.entity.js';
 
-/** The list orders, each ending in id in the same direction so pages never skip or repeat a task. */
-const ORDER_BY = {
-  createdAt: 'created_at ASC, id ASC',
-  '-createdAt': 'created_at DESC, id DESC',
-  updatedAt: 'updated_at ASC, id ASC',
-  '-updatedAt': 'updated_at DESC, id DESC',
-  dueDate: 'due_date ASC NULLS LAST, id ASC',
-  '-dueDate': 'due_date DESC NULLS LAST, id DESC',
+const UTC_MICROSECONDS = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+const timestampKey = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${UTC_MICROSECONDS})`;
+
+/**
+ * How each list order is read. `order` ends in id in the same direction as the sort key, so pages
+ * never skip or repeat a task; `key` is the sort key as the exact text a cursor carries (timestamps
+ * to the microsecond, in UTC); `after` is the keyset predicate "comes after the task at ($k, $i)"
+ * in that order, a row-value comparison on the same expressions as `order`, so it is an index
+ * range condition. Tasks without a dueDate come last both ways: the dueDate orders sort by
+ * coalesce(due_date, ±infinity) (no real date is infinite), so NULLs need no special case, and
+ * a cursor whose key is null stands for infinity too. Every order has its index (scripts/explain-task-list.ts).
+ */
+const ORDERS = {
+  createdAt: { order: 'created_at ASC, id ASC', key: timestampKey('created_at'), after: (k: string, i: string) => `(created_at, id) > (${k}::timestamptz, ${i}::uuid)` },
+  '-createdAt': { order: 'created_at DESC, id DESC', key: timestampKey('created_at'), after: (k: string, i: string) => `(created_at, id) < (${k}::timestamptz, ${i}::uuid)` },
+  updatedAt: { order: 'updated_at ASC, id ASC', key: timestampKey('updated_at'), after: (k: string, i: string) => `(updated_at, id) > (${k}::timestamptz, ${i}::uuid)` },
+  '-updatedAt': { order: 'updated_at DESC, id DESC', key: timestampKey('updated_at'), after: (k: string, i: string) => `(updated_at, id) < (${k}::timestamptz, ${i}::uuid)` },
+  dueDate: {
+    order: "coalesce(due_date, 'infinity'::timestamptz) ASC, id ASC",
+    key: timestampKey('due_date'),
+    after: (k: string, i: string) => `(coalesce(due_date, 'infinity'::timestamptz), id) > (coalesce(${k}::timestamptz, 'infinity'::timestamptz), ${i}::uuid)`,
+  },
+  '-dueDate': {
+    order: "coalesce(due_date, '-infinity'::timestamptz) DESC, id DESC",
+    key: timestampKey('due_date'),
+    after: (k: string, i: string) => `(coalesce(due_date, '-infinity'::timestamptz), id) < (coalesce(${k}::timestamptz, '-infinity'::timestamptz), ${i}::uuid)`,
+  },
   // The task_priority enum is declared low, medium, high: PostgreSQL sorts it by rank.
-  priority: 'priority ASC, id ASC',
-  '-priority': 'priority DESC, id DESC',
+  priority: { order: 'priority ASC, id ASC', key: 'priority::text', after: (k: string, i: string) => `(priority, id) > (${k}::task_priority, ${i}::uuid)` },
+  '-priority': { order: 'priority DESC, id DESC', key: 'priority::text', after: (k: string, i: string) => `(priority, id) < (${k}::task_priority, ${i}::uuid)` },
   // lower(title) matches the tasks_owner_title_idx expression index.
-  title: 'lower(title) ASC, id ASC',
-  '-title': 'lower(title) DESC, id DESC',
+  title: { order: 'lower(title) ASC, id ASC', key: 'lower(title)', after: (k: string, i: string) => `(lower(title), id) > (${k}::text, ${i}::uuid)` },
+  '-title': { order: 'lower(title) DESC, id DESC', key: 'lower(title)', after: (k: string, i: string) => `(lower(title), id) < (${k}::text, ${i}::uuid)` },
 } as const;
 
-export type TaskSort = keyof typeof ORDER_BY;
-export const TASK_SORTS = Object.keys(ORDER_BY) as TaskSort[];
+export type TaskSort = keyof typeof ORDERS;
+export const TASK_SORTS = Object.keys(ORDERS) as TaskSort[];
 
-export interface TaskListQuery {
+export interface TaskListFilters {
   completed?: boolean;
   priority?: TaskPriority;
   q?: string;
+}
+
+/** Where a cursor page starts: after the task with this id and sort key (a key of null: no dueDate). */
+export interface TaskListPosition {
+  key: string | null;
+  id: string;
+}
+
+export interface TaskListQuery extends TaskListFilters {
   sort: TaskSort;
-  page: number;
   limit: number;
+  /** Keyset mode: the tasks after this position. Otherwise `page` (default 1) by offset. */
+  after?: TaskListPosition;
+  page?: number;
+  /** Count the matching tasks (always in page mode). */
+  withTotal?: boolean;
+}
+
+export interface TaskListResult {
+  tasks: Task[];
+  /** The last task's position when more tasks follow it, else null. */
+  next: TaskListPosition | null;
+  total: number | null;
 }
 
 export interface NewTask {
@@ -130,13 +169,18 @@ class Parameters {
 export class TaskRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async list(ownerId: string, query: TaskListQuery): Promise<{ tasks: Task[]; total: number }> {
+  async list(ownerId: string, query: TaskListQuery): Promise<TaskListResult> {
     const { page, count } = this.listQueries(ownerId, query);
-    const [rows, [{ total }]] = await Promise.all([
-      poolQuery<TaskRow>(this.dataSource, page.text, page.values),
-      poolQuery<{ total: number }>(this.dataSource, count.text, count.values),
+    const counted = query.after === undefined || query.withTotal === true;
+    const [rows, totals] = await Promise.all([
+      poolQuery<TaskRow & { cursor_key: string | null }>(this.dataSource, page.text, page.values),
+      counted ? poolQuery<{ total: number }>(this.dataSource, count.text, count.values) : Promise.resolve(null),
     ]);
-    return { tasks: rows.map(toTask), total };
+    // One row more than asked tells whether another page follows.
+    const shown = rows.slice(0, query.limit);
+    const last = shown[shown.length - 1];
+    const next = rows.length > query.limit && last ? { key: last.cursor_key, id: last.id } : null;
+    return { tasks: shown.map(toTask), next, total: totals ? totals[0].total : null };
   }
 
   /** The two statements behind a list page (also printed by scripts/explain-task-list.ts). */
@@ -151,10 +195,15 @@ export class TaskRepository {
     }
     const where = conditions.join(' AND ');
     const filterValues = [...parameters.values];
-    const limit = parameters.add(query.limit);
-    const offset = parameters.add((query.page - 1) * query.limit);
+    const order = ORDERS[query.sort];
+    const pageConditions = query.after ? [...conditions, order.after(parameters.add(query.after.key), parameters.add(query.after.id))] : conditions;
+    const limit = parameters.add(query.limit + 1);
+    const offset = query.after ? '' : ` OFFSET ${parameters.add(((query.page ?? 1) - 1) * query.limit)}`;
     return {
-      page: { text: `SELECT ${TASK_COLUMNS} FROM tasks WHERE ${where} ORDER BY ${ORDER_BY[query.sort]} LIMIT ${limit} OFFSET ${offset}`, values: parameters.values },
+      page: {
+        text: `SELECT ${TASK_COLUMNS}, ${order.key} AS cursor_key FROM tasks WHERE ${pageConditions.join(' AND ')} ORDER BY ${order.order} LIMIT ${limit}${offset}`,
+        values: parameters.values,
+      },
       count: { text: `SELECT count(*)::int AS total FROM tasks WHERE ${where}`, values: filterValues },
     };
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SessionsModule } from '../auth/sessions.module.js';
 import { ChangeTokens } from './change-tokens.js';
+import { TaskCursors } from './task-cursors.js';
 import { IdempotencyKeysService } from './idempotency-keys.service.js';
 import { SeedTasksController } from './seed-tasks.controller.js';
 import { TaskChangeLog } from './task-change-log.js';
@@ -16,6 +17,6 @@ import { TasksService } from './tasks.service.js';
   imports: [SessionsModule],
   // TaskEventsController first: its static /tasks/changes and /tasks/events come before /tasks/:id.
   controllers: [TaskEventsController, TasksController, SeedTasksController],
-  providers: [TasksService, TaskRepository, IdempotencyKeysService, ChangeTokens, TaskChangeLog, TaskChangeNotifier, TaskChangesService, TaskEventsService],
+  providers: [TasksService, TaskRepository, IdempotencyKeysService, ChangeTokens, TaskCursors, TaskChangeLog, TaskChangeNotifier, TaskChangesService, TaskEventsService],
 })
 export class TasksModule {}

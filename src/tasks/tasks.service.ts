@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../common/auth/authenticated-user.js';
 import type { IfMatch } from '../common/http/entity-tags.js';
+import { ApiProblem } from '../common/problem/api-problem.js';
 import type { CompleteTaskDto } from './dto/complete-task.dto.js';
 import type { CreateTaskDto } from './dto/create-task.dto.js';
 import type { ListTasksQueryDto } from './dto/list-tasks-query.dto.js';
@@ -12,6 +13,7 @@ import { IdempotencyKeysService, type StoredResponse } from './idempotency-keys.
 import { versionsIn } from './task-etag.js';
 import { taskChanged, taskNotFound } from './task-problems.js';
 import { TaskChangeNotifier } from './task-change-notifier.js';
+import { type CursorScope, TaskCursors } from './task-cursors.js';
 import { TaskRepresentation } from './task-representation.js';
 import { type ExpectedVersions, type MissedWrite, type NewTask, type TaskChanges, TaskRepository } from './task.repository.js';
 
@@ -60,11 +62,29 @@ export class TasksService {
     private readonly tasks: TaskRepository,
     private readonly idempotencyKeys: IdempotencyKeysService,
     private readonly notifier: TaskChangeNotifier,
+    private readonly cursors: TaskCursors,
   ) {}
 
+  /**
+   * Page mode (offset, always counted) or cursor mode (keyset after the cursor's task, counted only
+   * with withTotal). Both answer a cursor for the tasks after the page, bound to the caller, the
+   * sort and the filters.
+   */
   async list(caller: AuthenticatedUser, query: ListTasksQueryDto): Promise<TaskPageDto> {
-    const { tasks, total } = await this.tasks.list(caller.userId, query);
-    return TaskPageDto.from(tasks, total, query.page, query.limit);
+    const scope: CursorScope = { ownerId: caller.userId, sort: query.sort, completed: query.completed, priority: query.priority, q: query.q };
+    const filters = { sort: query.sort, limit: query.limit, completed: query.completed, priority: query.priority, q: query.q };
+    if (query.cursor === undefined) {
+      const page = query.page ?? 1;
+      const { tasks, next, total } = await this.tasks.list(caller.userId, { ...filters, page });
+      return TaskPageDto.ofPage(tasks, total ?? 0, page, query.limit, next && this.cursors.encode(scope, next));
+    }
+    if (query.page !== undefined) throw ApiProblem.badRequest('page-and-cursor', 'Send either page or cursor, not both.');
+    const after = this.cursors.decode(scope, query.cursor);
+    if (!after) {
+      throw ApiProblem.badRequest('invalid-cursor', 'The cursor is not valid here: use a meta.nextCursor from this list, with the same sort and filters.');
+    }
+    const { tasks, next, total } = await this.tasks.list(caller.userId, { ...filters, after, withTotal: query.withTotal === true });
+    return TaskPageDto.ofCursor(tasks, query.limit, total, next && this.cursors.encode(scope, next));
   }
 
   async get(caller: AuthenticatedUser, id: string): Promise<TaskRepresentation> {

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MaxCodePoints, NotRepeated } from '../../common/http/validators.js';
 import { TASK_PRIORITIES, type TaskPriority } from '../task.entity.js';
 import { TASK_SORTS, type TaskSort } from '../task.repository.js';
@@ -43,13 +43,39 @@ export class ListTasksQueryDto {
   @NotRepeated()
   sort: TaskSort = '-createdAt';
 
-  @ApiPropertyOptional({ type: 'integer', format: 'int64', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: 1, description: 'A page past the end is empty.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int64',
+    minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
+    default: 1,
+    description: 'A page past the end is empty. Not together with `cursor`.',
+  })
   @toInteger()
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   @NotRepeated()
-  page: number = 1;
+  page?: number;
+
+  @ApiPropertyOptional({
+    maxLength: 2048,
+    description:
+      'Opaque `meta.nextCursor` of the previous answer: the next `limit` tasks after the last one it showed, by keyset. Repeat the same `sort` and filters; not together with `page`.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  @NotRepeated()
+  cursor?: string;
+
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'With `cursor`: also count the matching tasks (`meta.total`). Page mode always counts.' })
+  @toBoolean()
+  @IsOptional()
+  @IsBoolean({ message: 'withTotal must be true or false' })
+  @NotRepeated()
+  withTotal?: boolean;
 
   @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @toInteger()
