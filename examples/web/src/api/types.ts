@@ -4,7 +4,8 @@ import type { paths } from './schema';
 // components are called.
 type JsonOf<T> = T extends { content: { 'application/json': infer Body } } ? Body : never;
 
-export type AuthResponse = JsonOf<paths['/api/v1/auth/login']['post']['responses'][200]>;
+// Login answers tokens, or (two-factor accounts) a challenge: AuthResponse is the member with tokens.
+export type AuthResponse = Extract<JsonOf<paths['/api/v1/auth/login']['post']['responses'][200]>, { accessToken: string }>;
 export type User = AuthResponse['user'];
 export type Task = JsonOf<paths['/api/v1/tasks/{id}']['get']['responses'][200]>;
 export type TaskPage = JsonOf<paths['/api/v1/tasks']['get']['responses'][200]>;

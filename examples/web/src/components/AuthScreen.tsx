@@ -27,6 +27,9 @@ export function AuthScreen({ notice, onSignedIn }: { notice: string | null; onSi
         // The server runs with REQUIRE_VERIFIED_EMAIL=true: no tokens until the emailed link is opened.
         setConfirmEmail(true);
         setMode('login');
+      } else if (data && 'mfaRequired' in data) {
+        // Two-factor sign-in (POST /api/v1/auth/login/mfa) is not part of this example yet.
+        setProblem({ title: 'Two-factor sign-in required', detail: 'This account uses an authenticator app; this example cannot finish that sign-in yet.', fields: {}, status: response.status, retryAfterSeconds: null });
       } else if (data) {
         tokens.store(data);
         onSignedIn(data.user);

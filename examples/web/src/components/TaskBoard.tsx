@@ -46,7 +46,7 @@ export function TaskBoard() {
     try {
       const [list, open, done] = await Promise.all([api.GET('/api/v1/tasks', { params: { query } }), count(false), count(true)]);
       if (list.data) setTasks(list.data);
-      if (open.data && done.data) setCounts({ open: open.data.meta.total, done: done.data.meta.total });
+      if (open.data && done.data) setCounts({ open: open.data.meta.total ?? 0, done: done.data.meta.total ?? 0 });
       const failed = [list, open, done].find((result) => !result.data);
       setProblem(failed ? toShownProblem(failed.error, failed.response) : null);
     } catch (failure) {
@@ -200,9 +200,9 @@ export function TaskBoard() {
             Previous
           </button>
           <span>
-            Page {tasks.meta.totalPages === 0 ? 0 : page} of {tasks.meta.totalPages} · {tasks.meta.total} tasks
+            Page {(tasks.meta.totalPages ?? 0) === 0 ? 0 : page} of {tasks.meta.totalPages ?? 0} · {tasks.meta.total ?? 0} tasks
           </span>
-          <button type="button" disabled={page >= tasks.meta.totalPages} onClick={() => setPage(page + 1)}>
+          <button type="button" disabled={page >= (tasks.meta.totalPages ?? 0)} onClick={() => setPage(page + 1)}>
             Next
           </button>
         </nav>
