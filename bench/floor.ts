@@ -4,15 +4,17 @@
  * row, runs the same SQL and writes the same JSON as tasknest, so tasknest's requests/s as a
  * fraction of the floor's says what the framework layers cost.
  *
- * Env: DATABASE_URL, JWT_ACCESS_SECRET, PORT, JWT_ISSUER (tasknest), JWT_AUDIENCE (tasknest-api),
+ * Env: DATABASE_URL, JWT_ACCESS_SECRET, SYNC_TOKEN_SECRET (signs the list cursor, as tasknest does), PORT, JWT_ISSUER (tasknest), JWT_AUDIENCE (tasknest-api),
  * DATABASE_POOL_SIZE (10). Started by bench/run.ts.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
+import { TokenSigner } from '../src/tasks/token-signer.js';
 
 const env = process.env;
 const secret = Buffer.from(env.JWT_ACCESS_SECRET ?? '', 'utf8');
+const cursorSigner = new TokenSigner(env.SYNC_TOKEN_SECRET ?? '', 'tasknest task list cursors');
 const issuer = env.JWT_ISSUER ?? 'tasknest';
 const audience = env.JWT_AUDIENCE ?? 'tasknest-api';
 const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: Number(env.DATABASE_POOL_SIZE ?? 10) });
@@ -128,14 +130,23 @@ async function getMe(caller: Caller, response: ServerResponse): Promise<void> {
   send(response, 200, { id: user.id, email: user.email, name: user.name, emailVerified: user.email_verified, createdAt: user.created_at.toISOString(), updatedAt: user.updated_at.toISOString() });
 }
 
-/** The default page, as TaskRepository.list runs it: newest first, ties by id, 20 rows, plus the total. */
+/** The default page, as TaskRepository.list runs it: newest first, ties by id, 20 rows (one more to know a next page follows), plus the total. */
 async function listTasks(caller: Caller, response: ServerResponse): Promise<void> {
   const [page, count] = await Promise.all([
-    pool.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE owner_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, [caller.userId, DEFAULT_LIMIT, 0]),
+    pool.query<TaskRow & { cursor_key: string }>(
+      `SELECT ${TASK_COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_key FROM tasks WHERE owner_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
+      [caller.userId, DEFAULT_LIMIT + 1, 0],
+    ),
     pool.query<{ total: number }>('SELECT count(*)::int AS total FROM tasks WHERE owner_id = $1', [caller.userId]),
   ]);
   const total = count.rows[0].total;
-  send(response, 200, { data: page.rows.map(toTask), meta: { page: 1, limit: DEFAULT_LIMIT, total, totalPages: Math.ceil(total / DEFAULT_LIMIT) } });
+  const rows = page.rows.slice(0, DEFAULT_LIMIT);
+  const last = page.rows.length > DEFAULT_LIMIT ? rows[rows.length - 1] : undefined;
+  // The cursor as TaskCursors.encode makes it for the default scope (this user, -createdAt, no filters).
+  const payload = last ? Buffer.from(JSON.stringify([last.cursor_key, last.id])).toString('base64url') : null;
+  const nextCursor = payload ? `c1.${payload}.${cursorSigner.sign(JSON.stringify([caller.userId, '-createdAt', null, null, null, payload]))}` : null;
+  const meta = { page: 1, limit: DEFAULT_LIMIT, total, totalPages: Math.ceil(total / DEFAULT_LIMIT), nextCursor };
+  send(response, 200, { data: rows.map(toTask), meta }, nextCursor ? { Link: `</api/v1/tasks?cursor=${nextCursor}>; rel="next"` } : {});
 }
 
 /** The same validator as src/tasks/task-etag.ts. */

@@ -289,11 +289,11 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess): Promise<voi
   throw new Error(`${baseUrl} did not become ready`);
 }
 
-async function startFloor(databaseUrl: string, secret: string): Promise<{ baseUrl: string; child: ChildProcess }> {
+async function startFloor(databaseUrl: string, secret: string, syncTokenSecret: string): Promise<{ baseUrl: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', join(ROOT, 'bench/floor.ts')], {
     cwd: ROOT,
-    env: { PATH: env.PATH, DATABASE_URL: databaseUrl, JWT_ACCESS_SECRET: secret, PORT: String(port), DATABASE_POOL_SIZE: '10' },
+    env: { PATH: env.PATH, DATABASE_URL: databaseUrl, JWT_ACCESS_SECRET: secret, SYNC_TOKEN_SECRET: syncTokenSecret, PORT: String(port), DATABASE_POOL_SIZE: '10' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -406,7 +406,7 @@ async function run(serverUrl: string, cleanup: (() => Promise<void>)[]): Promise
     await tasknest.exited;
     await tasknest.dispose();
   });
-  const floor = await startFloor(databaseUrl, secret);
+  const floor = await startFloor(databaseUrl, secret, serverEnv.SYNC_TOKEN_SECRET);
   cleanup.push(async () => void floor.child.kill('SIGTERM'));
   const lines: string[] = [];
   const data = await seed(tasknest.baseUrl, databaseUrl);
